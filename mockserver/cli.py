@@ -1,0 +1,146 @@
+"""`flexportal-mock` / `python -m mockserver`: serve the mock, or export its dataset as a fixture file."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from mockserver import __version__
+from mockserver.app import create_app
+from mockserver.dataset import dataset_records
+from mockserver.fixturefile import FixtureError, dump_fixtures
+from mockserver.settings import DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS, Settings
+
+SECRET_ENV = "FLEXPORTAL_MOCK_CURSOR_SECRET"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flexportal-mock",
+        description="Serve FlexPortal's List Customers and Get Customer API over a seeded, deterministic dataset.",
+        epilog=f"The cursor signing secret can also come from ${SECRET_ENV}.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)")
+    data = parser.add_argument_group("dataset")
+    data.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data (default: %(default)s)")
+    data.add_argument(
+        "--customers", type=int, metavar="N", help=f"customers per tenant (default: {DEFAULT_CUSTOMERS})"
+    )
+    data.add_argument(
+        "--tenant",
+        action="append",
+        metavar="ID",
+        help=f"a tenant to serve; repeat for several (default: {', '.join(DEFAULT_TENANTS)})",
+    )
+    data.add_argument("--fixtures", type=Path, metavar="PATH", help="serve this fixture file instead of generated data")
+    data.add_argument(
+        "--export",
+        metavar="PATH",
+        help="write the dataset the other options describe to PATH ('-' for stdout) as a fixture file, and exit",
+    )
+    access = parser.add_argument_group("access")
+    access.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="an accepted bearer key; repeat for several (default: any non-empty key)",
+    )
+    access.add_argument("--cursor-secret", metavar="SECRET", help="key that signs cursors (default: derived from --seed)")
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    return parser
+
+
+def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
+    if args.fixtures is not None and (args.tenant or args.customers is not None):
+        parser.error("--fixtures serves the tenants and customers of its file; drop --tenant and --customers")
+    secret = args.cursor_secret or os.environ.get(SECRET_ENV)
+    try:
+        return Settings(
+            seed=args.seed,
+            customers=DEFAULT_CUSTOMERS if args.customers is None else args.customers,
+            tenants=tuple(args.tenant) if args.tenant else DEFAULT_TENANTS,
+            api_keys=frozenset(args.api_key),
+            fixtures=args.fixtures,
+            cursor_secret=secret.encode() if secret else None,
+        )
+    except ValueError as error:
+        parser.error(str(error))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = settings_from(args, parser)
+    try:
+        if args.export is not None:
+            return _export(settings, args.export)
+        app = create_app(settings)
+    except FixtureError as error:
+        print(f"flexportal-mock: {error}", file=sys.stderr)
+        return 2
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as error:
+        print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1]), flush=True)
+    config = uvicorn.Config(app, log_level=args.log_level, server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: int) -> str:
+    """What the server prints on start: where it listens, what it serves, and a request to try."""
+    shown_host = f"[{host}]" if ":" in host else host
+    base = f"http://{shown_host}:{port}"
+    source = f"fixture file {settings.fixtures}" if settings.fixtures else f"generated, seed {settings.seed}"
+    tenants = ", ".join(f"{tenant} ({size} customers)" for tenant, size in tenant_sizes.items())
+    if settings.api_keys:
+        auth = f"{len(settings.api_keys)} configured API key(s)"
+        key = sorted(settings.api_keys)[0]
+    else:
+        auth = "any non-empty bearer key"
+        key = "demo-key"
+    first_tenant = next(iter(tenant_sizes), "TENANT")
+    return "\n".join(
+        [
+            f"FlexPortal mock {__version__} listening on {base}",
+            f"  data:     {source}",
+            f"  tenants:  {tenants}",
+            f"  auth:     {auth}",
+            f"  contract: {base}/openapi.yaml",
+            "Try:",
+            f"  curl -H 'Authorization: Bearer {key}' -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",
+        ]
+    )
+
+
+def _export(settings: Settings, target: str) -> int:
+    document = dump_fixtures(dataset_records(settings))
+    if target == "-":
+        sys.stdout.buffer.write(document)
+    else:
+        Path(target).write_bytes(document)
+    return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock

@@ -1,0 +1,84 @@
+"""Opaque, signed keyset cursors.
+
+A cursor names the position after the last customer of a page, as that customer's sort key,
+together with the tenant and the query (filters and order) it belongs to. It is
+`base64url(payload) "." base64url(hmac)`; the HMAC makes it tamper-evident, and because it
+holds a position rather than an offset, pages stay correct when data changes in between.
+Its payload holds nothing the client has not already been shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import orjson
+
+from mockserver.errors import InvalidCursor
+from mockserver.ordering import SortKey, is_valid_sort_value
+from mockserver.query import describe_fingerprint
+
+VERSION: Final = 1
+_SIGNATURE_BYTES: Final = 16
+_TOKEN = re.compile(r"([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{22})")
+
+Fingerprint = Sequence[str | bool | None]
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True, slots=True)
+class CursorCodec:
+    """Mints and verifies cursors with one secret; replicas sharing the secret accept each other's."""
+
+    secret: bytes
+
+    def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey) -> str:
+        payload = orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1]])
+        return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
+
+    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> SortKey:
+        """The position `token` names, if it was minted here for this tenant and query."""
+        match = _TOKEN.fullmatch(token)
+        if match is None:
+            raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
+        try:
+            payload = _b64decode(match[1])
+            signature = _b64decode(match[2])
+        except (binascii.Error, ValueError):
+            raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged") from None
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            raise InvalidCursor("startAfter has been altered or was issued by another server")
+        try:
+            decoded = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            raise InvalidCursor("startAfter is not a cursor this API issued") from None
+        if not (isinstance(decoded, list) and len(decoded) == 5 and decoded[0] == VERSION):
+            raise InvalidCursor("startAfter comes from an incompatible version of this API")
+        _, cursor_tenant, cursor_fingerprint, value, customer_id = decoded
+        if cursor_tenant != tenant:
+            raise InvalidCursor("startAfter was issued for another tenant")
+        if cursor_fingerprint != list(fingerprint):
+            raise InvalidCursor(
+                "startAfter was issued for a different query; repeat its filters, sortBy and sortOrder: "
+                + describe_fingerprint(cursor_fingerprint)
+            )
+        if not (is_valid_sort_value(str(fingerprint[0]), value) and isinstance(customer_id, str)):
+            raise InvalidCursor("startAfter holds a position of the wrong type")
+        return (value, customer_id)
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self.secret, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+

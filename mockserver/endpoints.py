@@ -1,0 +1,52 @@
+"""The HTTP operations: thin handlers that validate, ask the store, and encode."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.auth import authenticate, resolve_tenant
+from mockserver.cursor import CursorCodec
+from mockserver.errors import CustomerNotFound, quote
+from mockserver.query import parse_list_query, reject_any_parameter
+from mockserver.responses import json_response, page_body
+from mockserver.store import TenantStore
+
+
+class CustomerEndpoints:
+    """List Customers and Get Customer over a fixed set of tenant stores."""
+
+    def __init__(self, stores: Mapping[str, TenantStore], codec: CursorCodec, api_keys: frozenset[str]) -> None:
+        self._stores = stores
+        self._codec = codec
+        self._api_keys = api_keys
+
+    def _tenant(self, request: Request) -> TenantStore:
+        authenticate(request.headers.getlist("authorization"), self._api_keys)
+        return resolve_tenant(request.headers.getlist("tenant-id"), self._stores)
+
+    async def list_customers(self, request: Request) -> Response:
+        store = self._tenant(request)
+        query = parse_list_query(request.query_params.multi_items())
+        fingerprint = query.fingerprint()
+        after = None
+        if query.start_after is not None:
+            after = self._codec.decode(query.start_after, store.tenant, fingerprint)
+        page = store.page(query, after)
+        next_cursor = None
+        if page.has_more:
+            last = store.key_of(page.positions[-1], query.sort_by)
+            next_cursor = self._codec.encode(store.tenant, fingerprint, last)
+        items = [store.item_json(position) for position in page.positions]
+        return json_response(page_body(items, query.limit, page.has_more, next_cursor))
+
+    async def get_customer(self, request: Request) -> Response:
+        store = self._tenant(request)
+        reject_any_parameter(request.query_params.multi_items())
+        customer_id = request.path_params["customerId"]
+        body = store.detail_json(customer_id)
+        if body is None:
+            raise CustomerNotFound(f"No customer {quote(customer_id)} in tenant {quote(store.tenant)}")
+        return json_response(body)

@@ -1,0 +1,96 @@
+"""The errors the API answers with, as one hierarchy.
+
+    ApiError
+    ├── BadRequest (400)
+    │   ├── InvalidParameter, UnknownParameter
+    │   ├── InvalidCursor
+    │   └── MissingTenantId, InvalidTenantId
+    ├── Unauthorized (401)
+    ├── UnknownTenant (403)
+    ├── NotFound (404)
+    │   └── CustomerNotFound
+    ├── MethodNotAllowed (405)
+    └── InternalError (500)
+
+Each class carries the status and the `code` that `openapi.yaml` documents; `app.py` turns
+any of them into the `{"error": {"code", "message"}}` envelope in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class ApiError(Exception):
+    """An error answered to the client with a status, a documented code and a message."""
+
+    status_code: int = 500
+    code: str = "INTERNAL_ERROR"
+
+    def __init__(self, message: str, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.headers: dict[str, str] = dict(headers or {})
+
+
+class BadRequest(ApiError):
+    status_code = 400
+    code = "BAD_REQUEST"
+
+
+class InvalidParameter(BadRequest):
+    code = "INVALID_PARAMETER"
+
+
+class UnknownParameter(BadRequest):
+    code = "UNKNOWN_PARAMETER"
+
+
+class InvalidCursor(BadRequest):
+    code = "INVALID_CURSOR"
+
+
+class MissingTenantId(BadRequest):
+    code = "MISSING_TENANT_ID"
+
+
+class InvalidTenantId(BadRequest):
+    code = "INVALID_TENANT_ID"
+
+
+class Unauthorized(ApiError):
+    status_code = 401
+    code = "UNAUTHORIZED"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class UnknownTenant(ApiError):
+    status_code = 403
+    code = "UNKNOWN_TENANT"
+
+
+class NotFound(ApiError):
+    status_code = 404
+    code = "NOT_FOUND"
+
+
+class CustomerNotFound(NotFound):
+    code = "CUSTOMER_NOT_FOUND"
+
+
+class MethodNotAllowed(ApiError):
+    status_code = 405
+    code = "METHOD_NOT_ALLOWED"
+
+
+class InternalError(ApiError):
+    status_code = 500
+    code = "INTERNAL_ERROR"
+
+
+def quote(value: str, limit: int = 64) -> str:
+    """`value` quoted for an error message, cut short so that hostile input is never echoed whole."""
+    shown = value if len(value) <= limit else value[:limit] + "…"
+    return repr(shown)

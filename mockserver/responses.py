@@ -1,0 +1,29 @@
+"""Building response bodies: JSON pages from pre-encoded customers, and the error envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import orjson
+from starlette.responses import Response
+
+from mockserver.errors import ApiError
+
+JSON: Final = "application/json"
+
+
+def json_response(body: bytes, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=status_code, headers=headers, media_type=JSON)
+
+
+def error_response(error: ApiError) -> Response:
+    """The documented envelope for `error`: `{"error": {"code", "message"}}`."""
+    body = orjson.dumps({"error": {"code": error.code, "message": error.message}})
+    return json_response(body, error.status_code, error.headers)
+
+
+def page_body(items: Sequence[bytes], limit: int, has_more: bool, next_cursor: str | None) -> bytes:
+    """A List Customers body around already-encoded customers."""
+    tail = orjson.dumps({"count": len(items), "limit": limit, "hasMore": has_more, "nextCursor": next_cursor})
+    return b'{"customers":[' + b",".join(items) + b"]," + tail[1:]
