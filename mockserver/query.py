@@ -13,7 +13,7 @@ from mockserver.ordering import SORT_FIELDS
 
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 100
-MAX_CURSOR_LENGTH: Final = 1024
+MAX_CURSOR_LENGTH: Final = 2048
 MAX_EMAIL_LENGTH: Final = 254
 STATUSES: Final = ("active", "inactive")
 CUSTOMER_TYPES: Final = ("individual", "business")

@@ -1,0 +1,44 @@
+"""Shared test helpers: in-process clients over small seeded datasets, and a traversal helper."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver import Settings, create_app
+
+HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
+
+
+def client_for(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings), raise_server_exceptions=True)
+
+
+def traverse(
+    client: TestClient, params: Mapping[str, Any], headers: Mapping[str, str] = HEADERS, max_pages: int = 10_000
+) -> Iterator[dict[str, Any]]:
+    """Every page of a list query, following nextCursor until hasMore is false."""
+    query = dict(params)
+    for _ in range(max_pages):
+        response = client.get("/v1/customers", params=query, headers=dict(headers))
+        assert response.status_code == 200, response.text
+        page = response.json()
+        yield page
+        if not page["hasMore"]:
+            return
+        query["startAfter"] = page["nextCursor"]
+    raise AssertionError(f"traversal of {params} did not end within {max_pages} pages")
+
+
+@pytest.fixture(scope="session")
+def small_settings() -> Settings:
+    return Settings(seed=11, customers=300, tenants=("acme", "globex"))
+
+
+@pytest.fixture(scope="session")
+def client(small_settings: Settings) -> Iterator[TestClient]:
+    with client_for(small_settings) as test_client:
+        yield test_client

@@ -1,0 +1,53 @@
+"""An independent statement of the contract's order and filters, for computing expected pages.
+
+Written from `openapi.yaml`'s words, not from the mock's code: sort value, then `customerId`,
+both in the requested direction; strings by code point; `createdAt` as instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+PROFITABILITY = {
+    "lifetimeCollected",
+    "totalAcquisitionCost",
+    "customerMargin",
+    "customerMarginPercent",
+    "subscriptionsTracked",
+    "costRecoveryPercent",
+    "averageMonthlyRevenue",
+    "devicesEver",
+    "activeDevices",
+}
+
+
+def matches(record: Mapping[str, Any], params: Mapping[str, str]) -> bool:
+    if "status" in params and record["status"] != params["status"]:
+        return False
+    if "customerType" in params and record["customerType"] != params["customerType"]:
+        return False
+    if "hasActiveRentals" in params and (record["totalDevicesRented"] > 0) != (params["hasActiveRentals"] == "true"):
+        return False
+    if "email" in params and record["email"].lower() != params["email"].lower():
+        return False
+    return True
+
+
+def order_value(record: Mapping[str, Any], field: str) -> Any:
+    if field == "createdAt":
+        return datetime.fromisoformat(record[field])
+    return record[field]
+
+
+def expected_ids(records: Iterable[Mapping[str, Any]], params: Mapping[str, str]) -> list[str]:
+    field = params.get("sortBy", "createdAt")
+    descending = params.get("sortOrder", "desc") == "desc"
+    chosen = [record for record in records if matches(record, params)]
+    chosen.sort(key=lambda record: (order_value(record, field), record["customerId"]), reverse=descending)
+    return [record["customerId"] for record in chosen]
+
+
+def as_list_item(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name not in PROFITABILITY}
