@@ -161,7 +161,8 @@ class _CustomerMaker:
             orderIds=orders,
             rentalIds=rentals,
         )
-        record["createdBy"] = "import" if batch else self._created_by()
+        if batch or rng.random() < 0.95:  # records older than the field lack it
+            record["createdBy"] = "import" if batch else self._created_by()
         self._optional(record, "customFields", self._custom_fields, null_share=0.0)
         billing = self._address(pool, first, last, company)
         self._optional(record, "lastBillingAddress", lambda: billing)
@@ -184,7 +185,7 @@ class _CustomerMaker:
 
     def _devices(self, active: bool, business: bool) -> int:
         rng = self.rng
-        if rng.random() < (0.35 if active else 0.9):
+        if rng.random() < (0.35 if active else 0.8):
             return 0
         if business:
             return rng.choice((1, 2, 2, 3, 5, 8, 12, 25))

@@ -1,0 +1,1 @@
+"""Contract tests for FlexPortal-compatible List Customers and Get Customer deployments."""

@@ -1,0 +1,94 @@
+"""The command line: help, version, the start banner, real HTTP, and byte-identical replicas."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from mockserver import __version__
+from tests.serving import running_mock
+
+HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_options() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for option in ("--host", "--port", "--seed", "--customers", "--tenant", "--api-key", "--fixtures", "--export"):
+        assert option in result.stdout
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"flexportal-mock {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--customers", "-1"], "customers must be from 0"),
+        (["--tenant", "bad tenant"], "not a tenant identifier"),
+        (["--tenant", "a", "--tenant", "a"], "more than once"),
+        (["--api-key", ""], "API key must be non-empty"),
+        (["--cursor-secret", "short"], "at least 16 bytes"),
+        (["--port", "http"], "invalid int value"),
+    ],
+)
+def test_bad_flags_are_refused_clearly(args: list[str], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_port_in_use_is_reported_without_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_cli("--port", str(taken.getsockname()[1]))
+    assert result.returncode == 2 and "cannot listen on" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_banner_names_address_tenants_and_a_working_curl_line() -> None:
+    with running_mock("--customers", "30", "--tenant", "north", "--tenant", "south", "--api-key", "k1") as mock:
+        assert "north (30 customers), south (30 customers)" in mock.banner
+        assert f"{mock.base_url}/openapi.yaml" in mock.banner
+        curl = next(line for line in mock.banner.splitlines() if line.strip().startswith("curl"))
+        words = shlex.split(curl)
+        headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
+        response = httpx.get(words[-1], headers=headers)
+        assert response.status_code == 200
+        assert [c["tenantId"] for c in response.json()["customers"]] == ["north"] * 5
+
+
+def test_default_dataset_serves_over_real_http() -> None:
+    with running_mock() as mock:
+        response = httpx.get(f"{mock.base_url}/v1/customers", params={"limit": 100}, headers=HEADERS)
+        assert response.status_code == 200 and response.json()["count"] == 100
+        assert "acme (1000 customers), globex (1000 customers)" in mock.banner
+
+
+def test_two_processes_with_the_same_flags_serve_identical_bytes() -> None:
+    def pages(base_url: str) -> list[bytes]:
+        bodies, params = [], {"limit": 40, "sortBy": "firstName", "sortOrder": "asc", "status": "active"}
+        with httpx.Client(base_url=base_url, headers=HEADERS) as client:
+            while True:
+                response = client.get("/v1/customers", params=params)
+                bodies.append(response.content)
+                cursor = response.json()["nextCursor"]
+                if cursor is None:
+                    return bodies
+                params["startAfter"] = cursor
+
+    with running_mock("--seed", "42", "--customers", "200") as one, running_mock("--seed", "42", "--customers", "200") as two:
+        first, second = pages(one.base_url), pages(two.base_url)
+        cursor = httpx.get(f"{one.base_url}/v1/customers", headers=HEADERS).json()["nextCursor"]
+        assert httpx.get(f"{two.base_url}/v1/customers", params={"startAfter": cursor}, headers=HEADERS).status_code == 200
+    assert len(first) > 2 and first == second
