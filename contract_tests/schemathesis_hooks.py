@@ -15,6 +15,6 @@ import schemathesis
 
 
 @schemathesis.hook
-def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
+def before_call(context: schemathesis.HookContext, case: schemathesis.Case[Any], kwargs: dict[str, Any]) -> None:
     if case.query and "startAfter" in case.query and case.meta is not None and case.meta.generation.mode.is_positive:
         del case.query["startAfter"]

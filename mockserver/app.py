@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/openapi.yaml", openapi, methods=["GET"]),
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.settings = settings
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     return app

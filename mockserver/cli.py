@@ -28,12 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)")
-    data = parser.add_argument_group("dataset")
-    data.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data (default: %(default)s)")
-    data.add_argument(
-        "--customers", type=int, metavar="N", help=f"customers per tenant (default: {DEFAULT_CUSTOMERS})"
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
     )
+    data = parser.add_argument_group("dataset")
+    data.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="seed of the generated data (default: %(default)s)"
+    )
+    data.add_argument("--customers", type=int, metavar="N", help=f"customers per tenant (default: {DEFAULT_CUSTOMERS})")
     data.add_argument(
         "--tenant",
         action="append",
@@ -54,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="an accepted bearer key; repeat for several (default: any non-empty key)",
     )
-    access.add_argument("--cursor-secret", metavar="SECRET", help="key that signs cursors (default: derived from --seed)")
+    access.add_argument(
+        "--cursor-secret", metavar="SECRET", help="key that signs cursors (default: derived from --seed)"
+    )
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 

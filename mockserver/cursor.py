@@ -84,4 +84,3 @@ class CursorCodec:
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self.secret, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
-

@@ -14,9 +14,7 @@ def dataset_records(settings: Settings) -> dict[str, list[Customer]]:
     if settings.fixtures is not None:
         return load_fixtures(settings.fixtures)
     pools = build_pools(settings.seed)
-    return {
-        tenant: generate_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants
-    }
+    return {tenant: generate_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants}
 
 
 def build_stores(settings: Settings) -> dict[str, TenantStore]:

@@ -41,10 +41,10 @@ def load_fixtures(path: Path, checker: CustomerChecker | None = None) -> dict[st
     except orjson.JSONDecodeError as error:
         raise FixtureError(f"{path}: not valid JSON: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise FixtureError(f"{path}: not a fixture file; expected an object with \"format\": \"{FORMAT}\"")
+        raise FixtureError(f'{path}: not a fixture file; expected an object with "format": "{FORMAT}"')
     tenants = document.get("tenants")
     if not isinstance(tenants, dict) or not tenants:
-        raise FixtureError(f"{path}: \"tenants\" must map at least one tenant id to a list of customers")
+        raise FixtureError(f'{path}: "tenants" must map at least one tenant id to a list of customers')
     checker = checker or CustomerChecker()
     return {tenant: _checked_tenant(path, tenant, records, checker) for tenant, records in tenants.items()}
 

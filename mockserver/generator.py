@@ -52,7 +52,9 @@ SEGMENTS: Final = ("smb", "mid-market", "enterprise", "education", "non-profit")
 NOTES: Final = ("VIP – call before delivery", "Prefers email 📧", "Rechnung per Post", "請求書は英語で", "")
 POOL_SIZE: Final = 40
 _ID_ALPHABET: Final = string.digits + string.ascii_letters
-_TRANSLITERATE: Final = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "đ": "d", "ı": "i"})
+_TRANSLITERATE: Final = str.maketrans(
+    {"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "đ": "d", "ı": "i"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +230,13 @@ class _CustomerMaker:
                 return value
 
     def _optional(
-        self, record: Customer, name: str, make: Callable[[], Any], *, null_share: float = 0.12, absent_share: float = 0.12
+        self,
+        record: Customer,
+        name: str,
+        make: Callable[[], Any],
+        *,
+        null_share: float = 0.12,
+        absent_share: float = 0.12,
     ) -> None:
         roll = self.rng.random()
         if roll < absent_share:

@@ -104,8 +104,10 @@ class TenantStore:
 
     def _merged(self, query: ListQuery, after: SortKey | None) -> Iterator[int]:
         keys = self._keys[query.sort_by]
-        streams = [self._stream(self._index[query.sort_by][group], keys, after, query.descending)
-                   for group in _matching_groups(query)]
+        streams = [
+            self._stream(self._index[query.sort_by][group], keys, after, query.descending)
+            for group in _matching_groups(query)
+        ]
         if len(streams) == 1:
             return streams[0]
         return heapq.merge(*streams, key=keys.__getitem__, reverse=query.descending)

@@ -23,16 +23,19 @@ PROFITABILITY = {
 }
 
 
+def ascii_lower(text: str) -> str:
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+
+
 def matches(record: Mapping[str, Any], params: Mapping[str, str]) -> bool:
-    if "status" in params and record["status"] != params["status"]:
-        return False
-    if "customerType" in params and record["customerType"] != params["customerType"]:
-        return False
-    if "hasActiveRentals" in params and (record["totalDevicesRented"] > 0) != (params["hasActiveRentals"] == "true"):
-        return False
-    if "email" in params and record["email"].lower() != params["email"].lower():
-        return False
-    return True
+    """Whether `record` passes every filter in `params` (the filters combine with AND)."""
+    checks = {
+        "status": lambda value: record["status"] == value,
+        "customerType": lambda value: record["customerType"] == value,
+        "hasActiveRentals": lambda value: (record["totalDevicesRented"] > 0) == (value == "true"),
+        "email": lambda value: ascii_lower(record["email"]) == ascii_lower(value),
+    }
+    return all(check(params[name]) for name, check in checks.items() if name in params)
 
 
 def order_value(record: Mapping[str, Any], field: str) -> Any:

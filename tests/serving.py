@@ -34,7 +34,9 @@ def running_mock(*args: str, timeout: float = 60) -> Iterator[RunningMock]:
         match = BANNER.search(lines[0])
         if match is None:
             process.kill()
-            raise AssertionError(f"no banner; stdout={banner!r} stderr={process.stderr.read() if process.stderr else ''}")
+            raise AssertionError(
+                f"no banner; stdout={banner!r} stderr={process.stderr.read() if process.stderr else ''}"
+            )
         yield RunningMock(base_url=match[1], banner=banner)
     finally:
         process.terminate()

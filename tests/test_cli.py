@@ -87,8 +87,13 @@ def test_two_processes_with_the_same_flags_serve_identical_bytes() -> None:
                     return bodies
                 params["startAfter"] = cursor
 
-    with running_mock("--seed", "42", "--customers", "200") as one, running_mock("--seed", "42", "--customers", "200") as two:
+    with (
+        running_mock("--seed", "42", "--customers", "200") as one,
+        running_mock("--seed", "42", "--customers", "200") as two,
+    ):
         first, second = pages(one.base_url), pages(two.base_url)
         cursor = httpx.get(f"{one.base_url}/v1/customers", headers=HEADERS).json()["nextCursor"]
-        assert httpx.get(f"{two.base_url}/v1/customers", params={"startAfter": cursor}, headers=HEADERS).status_code == 200
+        assert (
+            httpx.get(f"{two.base_url}/v1/customers", params={"startAfter": cursor}, headers=HEADERS).status_code == 200
+        )
     assert len(first) > 2 and first == second

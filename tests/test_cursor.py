@@ -18,7 +18,10 @@ FINGERPRINT = ["firstName", "asc", None, "business", True, None]
 names = st.text(min_size=0, max_size=100)
 
 
-@given(position=st.tuples(names, st.text(min_size=1, max_size=128)), tenant=st.from_regex(r"[a-z][a-z0-9-]{0,63}", fullmatch=True))
+@given(
+    position=st.tuples(names, st.text(min_size=1, max_size=128)),
+    tenant=st.from_regex(r"[a-z][a-z0-9-]{0,63}", fullmatch=True),
+)
 def test_round_trip_and_bounded_length(position: tuple[str, str], tenant: str) -> None:
     token = CODEC.encode(tenant, FINGERPRINT, position)
     assert len(token) <= MAX_CURSOR_LENGTH

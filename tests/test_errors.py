@@ -49,7 +49,10 @@ def test_any_non_empty_key_is_accepted_when_none_are_configured(client: TestClie
 
 def test_configured_keys_are_enforced(keyed: TestClient) -> None:
     for key in ("key-one", "key-two"):
-        assert keyed.get("/v1/customers", headers={"Authorization": f"bearer {key}", "Tenant-ID": "acme"}).status_code == 200
+        assert (
+            keyed.get("/v1/customers", headers={"Authorization": f"bearer {key}", "Tenant-ID": "acme"}).status_code
+            == 200
+        )
     for key in ("key-three", "key-on", "KEY-ONE"):
         response = keyed.get("/v1/customers", headers={"Authorization": f"Bearer {key}", "Tenant-ID": "acme"})
         assert_error(response, 401, "UNAUTHORIZED")
@@ -95,12 +98,35 @@ def test_auth_is_checked_before_the_tenant_and_the_tenant_before_parameters(clie
 @pytest.mark.parametrize(
     "query",
     [
-        "limit=0", "limit=-1", "limit=101", "limit=abc", "limit=1.5", "limit=", "limit=%201", "limit=1e1",
-        "limit=+5", "limit=5_0", "limit=" + "9" * 5000, "limit=%00", "limit=%FF",
-        "status=", "status=ACTIVE", "status=deleted", "customerType=company", "sortBy=revenue",
-        "sortBy=createdat", "sortOrder=DESC", "sortOrder=descending", "hasActiveRentals=1",
-        "hasActiveRentals=True", "hasActiveRentals=", "email=", "email=" + "a" * 255,
-        "limit=5&limit=5", "status=active&status=inactive", "sortBy=email&sortBy=email",
+        "limit=0",
+        "limit=-1",
+        "limit=101",
+        "limit=abc",
+        "limit=1.5",
+        "limit=",
+        "limit=%201",
+        "limit=1e1",
+        "limit=+5",
+        "limit=5_0",
+        "limit=" + "9" * 5000,
+        "limit=%00",
+        "limit=%FF",
+        "status=",
+        "status=ACTIVE",
+        "status=deleted",
+        "customerType=company",
+        "sortBy=revenue",
+        "sortBy=createdat",
+        "sortOrder=DESC",
+        "sortOrder=descending",
+        "hasActiveRentals=1",
+        "hasActiveRentals=True",
+        "hasActiveRentals=",
+        "email=",
+        "email=" + "a" * 255,
+        "limit=5&limit=5",
+        "status=active&status=inactive",
+        "sortBy=email&sortBy=email",
     ],
 )
 def test_invalid_parameters_are_400(client: TestClient, query: str) -> None:
@@ -164,8 +190,14 @@ def test_cursor_of_another_tenant_is_rejected(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "changed",
-    [{"sortBy": "email"}, {"sortOrder": "asc"}, {"status": "active"}, {"customerType": "business"},
-     {"hasActiveRentals": "true"}, {"email": "someone@example.com"}],
+    [
+        {"sortBy": "email"},
+        {"sortOrder": "asc"},
+        {"status": "active"},
+        {"customerType": "business"},
+        {"hasActiveRentals": "true"},
+        {"email": "someone@example.com"},
+    ],
 )
 def test_cursor_of_another_query_is_rejected_with_the_query_it_belongs_to(
     client: TestClient, changed: dict[str, str]

@@ -26,8 +26,17 @@ def test_every_customer_agrees_with_its_list_item(client: TestClient, records: l
         assert response.status_code == 200
         detail = response.json()["customer"]
         assert as_list_item(detail) == item
-        assert {"lifetimeCollected", "totalAcquisitionCost", "customerMargin", "customerMarginPercent",
-                "subscriptionsTracked"} <= set(detail) <= set(item) | PROFITABILITY
+        assert (
+            {
+                "lifetimeCollected",
+                "totalAcquisitionCost",
+                "customerMargin",
+                "customerMarginPercent",
+                "subscriptionsTracked",
+            }
+            <= set(detail)
+            <= set(item) | PROFITABILITY
+        )
 
 
 def test_profitability_figures_are_consistent(client: TestClient, records: list[dict[str, Any]]) -> None:
@@ -45,7 +54,9 @@ def test_profitability_figures_are_consistent(client: TestClient, records: list[
 
 
 def test_another_tenants_customer_is_not_found(client: TestClient) -> None:
-    globex_id = client.get("/v1/customers", headers={**HEADERS, "Tenant-ID": "globex"}).json()["customers"][0]["customerId"]
+    globex_id = client.get("/v1/customers", headers={**HEADERS, "Tenant-ID": "globex"}).json()["customers"][0][
+        "customerId"
+    ]
     assert client.get(f"/v1/customers/{globex_id}", headers={**HEADERS, "Tenant-ID": "globex"}).status_code == 200
     response = client.get(f"/v1/customers/{globex_id}", headers=HEADERS)
     assert response.status_code == 404 and response.json()["error"]["code"] == "CUSTOMER_NOT_FOUND"

@@ -93,8 +93,11 @@ def test_page_size_may_change_between_pages(client: TestClient) -> None:
 
 def test_partitions_add_up(client: TestClient) -> None:
     everyone = set(traversal_ids(client, {"limit": 100}))
-    for name, values in (("status", ("active", "inactive")), ("customerType", ("individual", "business")),
-                         ("hasActiveRentals", ("true", "false"))):
+    for name, values in (
+        ("status", ("active", "inactive")),
+        ("customerType", ("individual", "business")),
+        ("hasActiveRentals", ("true", "false")),
+    ):
         parts = [set(traversal_ids(client, {name: value, "limit": 100})) for value in values]
         assert parts[0].isdisjoint(parts[1]) and parts[0] | parts[1] == everyone
 

@@ -14,12 +14,26 @@ def test_defaults() -> None:
 
 def test_every_parameter() -> None:
     query = parse_list_query(
-        [("limit", "100"), ("startAfter", "c"), ("status", "inactive"), ("customerType", "business"),
-         ("email", "A@b.c"), ("hasActiveRentals", "false"), ("sortBy", "email"), ("sortOrder", "asc")]
+        [
+            ("limit", "100"),
+            ("startAfter", "c"),
+            ("status", "inactive"),
+            ("customerType", "business"),
+            ("email", "A@b.c"),
+            ("hasActiveRentals", "false"),
+            ("sortBy", "email"),
+            ("sortOrder", "asc"),
+        ]
     )
     assert query == ListQuery(
-        limit=100, start_after="c", status="inactive", customer_type="business", email="A@b.c",
-        has_active_rentals=False, sort_by="email", sort_order="asc",
+        limit=100,
+        start_after="c",
+        status="inactive",
+        customer_type="business",
+        email="A@b.c",
+        has_active_rentals=False,
+        sort_by="email",
+        sort_order="asc",
     )
     assert not query.descending
 

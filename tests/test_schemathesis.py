@@ -29,8 +29,16 @@ def test_readme_schemathesis_command_reports_no_failure(tmp_path: Path) -> None:
         run_args[run_args.index("--url") + 1] = mock.base_url
         report = tmp_path / "junit.xml"
         command = [
-            str(Path(sys.executable).parent / "schemathesis"), *run_args,
-            "--max-examples", "15", "--seed", "1", "--report", "junit", "--report-junit-path", str(report),
+            str(Path(sys.executable).parent / "schemathesis"),
+            *run_args,
+            "--max-examples",
+            "15",
+            "--seed",
+            "1",
+            "--report",
+            "junit",
+            "--report-junit-path",
+            str(report),
         ]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=400)
     output = result.stdout + result.stderr
