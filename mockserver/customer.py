@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 
 from mockserver.ordering import parse_timestamp
 from mockserver.spec import component_schema, load_spec
@@ -42,12 +42,30 @@ def has_active_rentals(record: Mapping[str, Any]) -> bool:
     return bool(record["totalDevicesRented"] > 0)
 
 
+# JSON Schema counts 2.0 as an integer; strictly typed clients do not, so a fixture may not either.
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 class CustomerChecker:
-    """Finds what is wrong with a record, against the schema in `openapi.yaml` and its invariants."""
+    """Finds what is wrong with a record, against the schema in `openapi.yaml` and its invariants.
+
+    Stricter than the schema in one way: fields the contract does not define are refused, since
+    a fixture's `compnay` is a typo, not data to serve.
+    """
 
     def __init__(self, spec: dict[str, Any] | None = None) -> None:
-        schema = component_schema(spec or load_spec(), "CustomerDetail")
-        self._validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        spec = spec or load_spec()
+        schemas = spec["components"]["schemas"]
+        self._validator = _StrictValidator(
+            component_schema(spec, "CustomerDetail"), format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        self._fields = frozenset(schemas["Customer"]["properties"]) | PROFITABILITY_FIELDS
+        self._address_fields = frozenset(schemas["Address"]["properties"])
 
     def problems(self, record: object, tenant: str) -> Iterator[str]:
         """Each violation, as a sentence; none for a valid record of `tenant`."""
@@ -58,7 +76,16 @@ class CustomerChecker:
                 yield f"{where}: {error.message}"
             return
         assert isinstance(record, dict)
+        yield from self._unknown_fields(record)
         yield from _invariant_problems(record, tenant)
+
+    def _unknown_fields(self, record: Customer) -> Iterator[str]:
+        for name in record.keys() - self._fields:
+            yield f"{name!r} is not a field of a customer in openapi.yaml"
+        for address in ("lastBillingAddress", "lastShippingAddress"):
+            if isinstance(record.get(address), dict):
+                for name in record[address].keys() - self._address_fields:
+                    yield f"{address}: {name!r} is not a field of an address in openapi.yaml"
 
 
 def _invariant_problems(record: Customer, tenant: str) -> Iterator[str]:
@@ -85,3 +112,10 @@ def _invariant_problems(record: Customer, tenant: str) -> Iterator[str]:
         yield "customerMargin is not lifetimeCollected - totalAcquisitionCost"
     if "activeDevices" in record and record["activeDevices"] != record["totalDevicesRented"]:
         yield "activeDevices differs from totalDevicesRented"
+    ratios = (
+        ("customerMarginPercent", "lifetimeCollected"),
+        ("costRecoveryPercent", "totalAcquisitionCost"),
+    )
+    for percent, denominator in ratios:
+        if percent in record and (record[percent] is None) != (record[denominator] == 0):
+            yield f"{percent} must be null exactly when {denominator} is 0"

@@ -9,6 +9,7 @@ the tenant, the record and the problem named, never later at request time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -35,11 +36,13 @@ def dump_fixtures(tenants: Mapping[str, Sequence[Customer]]) -> bytes:
 def load_fixtures(path: Path, checker: CustomerChecker | None = None) -> dict[str, list[Customer]]:
     """The tenants and customers of the fixture file at `path`; raises FixtureError naming any problem."""
     try:
-        document = orjson.loads(path.read_bytes())
+        document = json.loads(path.read_bytes(), object_pairs_hook=_unique_keys)
     except OSError as error:
         raise FixtureError(f"{path}: cannot read the fixture file: {error.strerror}") from None
-    except orjson.JSONDecodeError as error:
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FixtureError(f"{path}: not valid JSON: {error}") from None
+    except ValueError as error:
+        raise FixtureError(f"{path}: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise FixtureError(f'{path}: not a fixture file; expected an object with "format": "{FORMAT}"')
     tenants = document.get("tenants")
@@ -47,6 +50,16 @@ def load_fixtures(path: Path, checker: CustomerChecker | None = None) -> dict[st
         raise FixtureError(f'{path}: "tenants" must map at least one tenant id to a list of customers')
     checker = checker or CustomerChecker()
     return {tenant: _checked_tenant(path, tenant, records, checker) for tenant, records in tenants.items()}
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a repeated key (JSON parsers otherwise keep one copy silently)."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        document[key] = value
+    return document
 
 
 def _checked_tenant(path: Path, tenant: str, records: Any, checker: CustomerChecker) -> list[Customer]:

@@ -28,16 +28,20 @@ TIMESTAMP_FIELDS: Final = frozenset({"createdAt"})
 SortValue = str | int | float
 SortKey = tuple[SortValue, str]
 
-_RFC3339: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
+_RFC3339: Final = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(\.\d{1,6})?\d*([Zz]|[+-]\d{2}:\d{2})"
+)
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
 
 
 def parse_timestamp(text: str) -> datetime:
-    """An RFC 3339 timestamp (`2024-03-05T14:22:10.000Z`); raises ValueError otherwise."""
-    if not _RFC3339.fullmatch(text):
+    """An RFC 3339 timestamp (`2024-03-05T14:22:10.000Z`), to the microsecond; ValueError otherwise."""
+    match = _RFC3339.fullmatch(text)
+    if match is None:
         raise ValueError(f"{text!r} is not an RFC 3339 timestamp such as 2024-03-05T14:22:10.000Z")
-    return datetime.fromisoformat(text)
+    whole, fraction, offset = match.groups()
+    return datetime.fromisoformat(whole.upper() + (fraction or "") + offset.upper())
 
 
 def timestamp_micros(text: str) -> int:
