@@ -31,6 +31,7 @@ from mockserver.customer import CustomerChecker
 from mockserver.dataset import dataset_records
 from mockserver.fixturefile import FixtureError, dump_fixtures, load_fixtures
 from tests.conftest import client_for, traverse
+from tests.expectations import PROFITABILITY
 
 ROOT = Path(__file__).resolve().parent.parent
 EDGE_FILE = ROOT / "fixtures" / "edge-cases.json"
@@ -41,19 +42,6 @@ SPEC: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding
 X_ORDERING: dict[str, Any] = SPEC["paths"]["/v1/customers"]["get"]["x-ordering"]
 ORDERING: dict[str, str] = X_ORDERING["fields"]  # sort field -> "timestamp" | "string" | "number"
 SORT_FIELDS = tuple(ORDERING)
-PROFITABILITY = frozenset(
-    {
-        "lifetimeCollected",
-        "totalAcquisitionCost",
-        "customerMargin",
-        "customerMarginPercent",
-        "subscriptionsTracked",
-        "costRecoveryPercent",
-        "averageMonthlyRevenue",
-        "devicesEver",
-        "activeDevices",
-    }
-)
 FILTERS: list[dict[str, str]] = [
     {"status": "active"},
     {"status": "inactive"},
