@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
+
+# Shared machines are noisy: no per-example deadline; in CI, the same examples on every run.
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
 
