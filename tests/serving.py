@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -12,21 +13,25 @@ from dataclasses import dataclass
 BANNER = re.compile(r"listening on (http://\S+)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunningMock:
     base_url: str
     banner: str
+    exit_code: int | None = None
+    log: str = ""
 
 
 @contextmanager
-def running_mock(*args: str, timeout: float = 60) -> Iterator[RunningMock]:
+def running_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[RunningMock]:
     """Start the mock on a free port, wait for its banner, and stop it (SIGTERM) afterwards."""
     process = subprocess.Popen(
         [sys.executable, "-m", "mockserver", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
+    mock = None
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(7)]
@@ -37,11 +42,14 @@ def running_mock(*args: str, timeout: float = 60) -> Iterator[RunningMock]:
             raise AssertionError(
                 f"no banner; stdout={banner!r} stderr={process.stderr.read() if process.stderr else ''}"
             )
-        yield RunningMock(base_url=match[1], banner=banner)
+        mock = RunningMock(base_url=match[1], banner=banner)
+        yield mock
     finally:
         process.terminate()
         try:
-            process.wait(timeout=timeout)
+            exit_code = process.wait(timeout=timeout)
+            if mock is not None and process.stderr is not None:
+                mock.exit_code, mock.log = exit_code, process.stderr.read()
         except subprocess.TimeoutExpired:
             process.kill()
             raise

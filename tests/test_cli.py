@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -97,3 +98,26 @@ def test_two_processes_with_the_same_flags_serve_identical_bytes() -> None:
             httpx.get(f"{two.base_url}/v1/customers", params={"startAfter": cursor}, headers=HEADERS).status_code == 200
         )
     assert len(first) > 2 and first == second
+
+
+def test_stops_cleanly_on_sigterm() -> None:
+    with running_mock("--customers", "5") as mock:
+        assert httpx.get(f"{mock.base_url}/openapi.yaml").status_code == 200
+    # uvicorn shuts down gracefully, then ends by the signal it caught, as Unix programs do.
+    assert mock.exit_code in (0, -signal.SIGTERM)
+    assert "Finished server process" in mock.log and "Traceback" not in mock.log
+
+
+def test_cursor_secret_from_the_environment_is_shared_by_replicas() -> None:
+    """Replicas with other data but one secret accept each other's cursors; others refuse them."""
+    shared = {"FLEXPORTAL_MOCK_CURSOR_SECRET": "one secret for every replica"}
+    with (
+        running_mock("--seed", "1", "--customers", "30", env=shared) as one,
+        running_mock("--seed", "2", "--customers", "30", env=shared) as two,
+        running_mock("--seed", "1", "--customers", "30") as unshared,
+    ):
+        cursor = httpx.get(f"{one.base_url}/v1/customers", params={"limit": 3}, headers=HEADERS).json()["nextCursor"]
+        params = {"startAfter": cursor}
+        assert httpx.get(f"{two.base_url}/v1/customers", params=params, headers=HEADERS).status_code == 200
+        refused = httpx.get(f"{unshared.base_url}/v1/customers", params=params, headers=HEADERS)
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "INVALID_CURSOR"
