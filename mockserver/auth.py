@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 
 def is_valid_tenant_id(value: str) -> bool:
+    """Whether `value` has the form the spec's `Tenant-ID` pattern gives."""
     return TENANT_ID.fullmatch(value) is not None
 
 

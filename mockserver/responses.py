@@ -14,6 +14,7 @@ JSON: Final = "application/json"
 
 
 def json_response(body: bytes, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A response around an already-encoded JSON body (encoding is done once, elsewhere)."""
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)
 
 

@@ -80,6 +80,7 @@ class TenantStore:
         return None if position is None else self._details[position]
 
     def key_of(self, position: int, field: str) -> SortKey:
+        """Where the customer at `position` stands in an order by `field` (what a cursor records)."""
         return self._keys[field][position]
 
     def page(self, query: ListQuery, after: SortKey | None) -> Page:
