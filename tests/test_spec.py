@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from mockserver import ordering, query
+from mockserver import auth, ordering, query
 from mockserver.errors import ApiError
 from mockserver.spec import load_spec, spec_bytes
 
@@ -58,6 +58,12 @@ def test_query_constants_are_the_specs(spec: dict[str, Any]) -> None:
     assert list_parameter(spec, "email")["schema"]["maxLength"] == query.MAX_EMAIL_LENGTH
     names = [p.get("name") for p in spec["paths"]["/v1/customers"]["get"]["parameters"] if "name" in p]
     assert tuple(names) == query.LIST_PARAMETERS
+
+
+def test_tenant_id_pattern_is_the_specs(spec: dict[str, Any]) -> None:
+    pattern = spec["components"]["parameters"]["TenantId"]["schema"]["pattern"]
+    assert pattern == f"^{auth.TENANT_ID.pattern}$"
+    assert spec["components"]["schemas"]["Customer"]["properties"]["tenantId"]["pattern"] == pattern
 
 
 def test_ordering_rules_are_stated_machine_readably(spec: dict[str, Any]) -> None:
