@@ -54,8 +54,8 @@ _StrictValidator = validators.extend(
 class CustomerChecker:
     """Finds what is wrong with a record, against the schema in `openapi.yaml` and its invariants.
 
-    Stricter than the schema in one way: fields the contract does not define are refused, since
-    a fixture's `compnay` is a typo, not data to serve.
+    Stricter than the schema in two ways: fields the contract does not define are refused, since
+    a fixture's `compnay` is a typo, not data to serve; and `2.0` is not an integer.
     """
 
     def __init__(self, spec: dict[str, Any] | None = None) -> None:
@@ -69,7 +69,7 @@ class CustomerChecker:
 
     def problems(self, record: object, tenant: str) -> Iterator[str]:
         """Each violation, as a sentence; none for a valid record of `tenant`."""
-        schema_errors = sorted(self._validator.iter_errors(record), key=lambda error: list(error.path))
+        schema_errors = sorted(self._validator.iter_errors(record), key=lambda error: [str(part) for part in error.path])
         if schema_errors:
             for error in schema_errors[:3]:
                 where = "/".join(str(part) for part in error.path) or "the record"

@@ -10,6 +10,7 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from mockserver import auth, ordering, query
+from mockserver.customer import PROFITABILITY_FIELDS
 from mockserver.errors import ApiError
 from mockserver.spec import load_spec, spec_bytes
 
@@ -64,6 +65,11 @@ def test_tenant_id_pattern_is_the_specs(spec: dict[str, Any]) -> None:
     pattern = spec["components"]["parameters"]["TenantId"]["schema"]["pattern"]
     assert pattern == f"^{auth.TENANT_ID.pattern}$"
     assert spec["components"]["schemas"]["Customer"]["properties"]["tenantId"]["pattern"] == pattern
+
+
+def test_profitability_fields_are_what_get_customer_adds(spec: dict[str, Any]) -> None:
+    added = spec["components"]["schemas"]["CustomerDetail"]["allOf"][1]["properties"]
+    assert set(added) == PROFITABILITY_FIELDS
 
 
 def test_ordering_rules_are_stated_machine_readably(spec: dict[str, Any]) -> None:
