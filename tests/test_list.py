@@ -165,3 +165,9 @@ def test_the_readme_query_on_the_default_dataset() -> None:
     revenues = [c["totalMonthlyRevenue"] for c in first["customers"]]
     assert revenues == sorted(revenues, reverse=True) and revenues[0] > 0
     assert everything == expected and len(expected) > 500
+
+
+def test_a_tenant_without_customers_gets_an_empty_last_page() -> None:
+    with client_for(Settings(customers=0, tenants=("acme",))) as client:
+        response = client.get("/v1/customers", params={"sortBy": "email", "limit": 5}, headers=HEADERS)
+    assert response.json() == {"customers": [], "count": 0, "limit": 5, "hasMore": False, "nextCursor": None}
