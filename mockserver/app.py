@@ -34,7 +34,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
     app = Starlette(routes=routes, exception_handlers=handlers)
-    app.state.settings = settings
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     return app
 

@@ -69,7 +69,9 @@ class CustomerChecker:
 
     def problems(self, record: object, tenant: str) -> Iterator[str]:
         """Each violation, as a sentence; none for a valid record of `tenant`."""
-        schema_errors = sorted(self._validator.iter_errors(record), key=lambda error: [str(part) for part in error.path])
+        schema_errors = sorted(
+            self._validator.iter_errors(record), key=lambda error: [str(part) for part in error.path]
+        )
         if schema_errors:
             for error in schema_errors[:3]:
                 where = "/".join(str(part) for part in error.path) or "the record"

@@ -181,7 +181,7 @@ class _CustomerMaker:
             return rng.choice(IMPORT_BATCHES), True
         span = int((NOW - FIRST_DAY).total_seconds())
         moment = FIRST_DAY + timedelta(seconds=rng.randrange(span))
-        if rng.random() < 0.7:  # most clients send milliseconds, some whole seconds
+        if rng.random() < 0.7:  # the rest fall on whole seconds, a common source of ties
             moment += timedelta(milliseconds=rng.randrange(1000))
         return moment, False
 

@@ -28,9 +28,7 @@ TIMESTAMP_FIELDS: Final = frozenset({"createdAt"})
 SortValue = str | int | float
 SortKey = tuple[SortValue, str]
 
-_RFC3339: Final = re.compile(
-    r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(\.\d{1,6})?\d*([Zz]|[+-]\d{2}:\d{2})"
-)
+_RFC3339: Final = re.compile(r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(\.\d{1,6})?\d*([Zz]|[+-]\d{2}:\d{2})")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
 
