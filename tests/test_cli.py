@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mockserver import __version__
+from mockserver.cli import listen
 from tests.serving import running_mock
 
 HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
@@ -121,3 +122,13 @@ def test_cursor_secret_from_the_environment_is_shared_by_replicas() -> None:
         assert httpx.get(f"{two.base_url}/v1/customers", params=params, headers=HEADERS).status_code == 200
         refused = httpx.get(f"{unshared.base_url}/v1/customers", params=params, headers=HEADERS)
         assert refused.status_code == 400 and refused.json()["error"]["code"] == "INVALID_CURSOR"
+
+
+def test_accepted_connections_have_nagle_off() -> None:
+    # With Nagle on, each keep-alive request after the first waits ~40 ms for a delayed ACK.
+    server = listen("127.0.0.1", 0)
+    with server, socket.create_connection(server.getsockname()) as client:
+        accepted, _ = server.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    assert server.proto == socket.IPPROTO_TCP  # so asyncio sets TCP_NODELAY on every accepted socket too
