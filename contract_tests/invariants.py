@@ -1,0 +1,298 @@
+"""The pagination invariants, as pure functions of what a target answered.
+
+Each function takes pages, traversals or responses already fetched, returns nothing when the
+invariant holds and raises `ContractViolation` saying what was documented and what was seen
+when it does not. The same functions check the mock, a real deployment and the kit's own
+tests, and are unit-tested on hand-made data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import httpx
+import jsonschema
+
+from contract_tests.contract import Contract, Filter
+from contract_tests.ordering import COLLATIONS, Item, ListOrder
+from contract_tests.traversal import Page, Traversal
+from contract_tests.violations import ContractViolation
+
+
+def _ids(items: Iterable[Item], contract: Contract) -> list[str]:
+    return [item[contract.id_property] for item in items]
+
+
+def check_page_shape(page: Page, requested_limit: int | None, contract: Contract) -> None:
+    """`count == len(items) <= limit`, the effective limit echoed, and `hasMore` ⇔ `nextCursor`."""
+    items = page[contract.items_property]
+    count = page.get(contract.count_property)
+    limit = page.get(contract.limit_property)
+    expected_limit = contract.limit_default if requested_limit is None else requested_limit
+    cursor = page.get(contract.next_cursor_property)
+    has_more = page[contract.has_more_property]
+    if count != len(items):
+        raise ContractViolation(
+            f"{contract.count_property} is not the number of items in the page",
+            f"{contract.count_property}={count!r} but the page holds {len(items)}",
+        )
+    if limit != expected_limit:
+        raise ContractViolation(
+            f"{contract.limit_property} does not echo the effective page size",
+            f"asked for {requested_limit if requested_limit is not None else 'the default'}"
+            f" (effective {expected_limit}), the page says {limit!r}",
+        )
+    if len(items) > expected_limit:
+        raise ContractViolation("a page holds more items than its limit", f"{len(items)} items with limit {limit}")
+    if has_more != (isinstance(cursor, str) and cursor != ""):
+        raise ContractViolation(
+            f"{contract.has_more_property} and {contract.next_cursor_property} disagree",
+            f"{contract.has_more_property}={has_more!r}, {contract.next_cursor_property}={cursor!r}",
+        )
+    if has_more and not items:
+        raise ContractViolation("an empty page says more follow", f"{contract.has_more_property} is true, no items")
+
+
+def check_traversal(traversal: Traversal) -> None:
+    """No customer twice, and every page announced by `hasMore` holds at least one customer."""
+    contract = traversal.contract
+    duplicates = [item_id for item_id, seen in Counter(traversal.ids).items() if seen > 1]
+    if duplicates:
+        pages = {
+            item_id: [
+                number
+                for number, page in enumerate(traversal.pages, 1)
+                if item_id in _ids(page[contract.items_property], contract)
+            ]
+            for item_id in duplicates[:3]
+        }
+        raise ContractViolation(
+            "a traversal returned a customer more than once",
+            f"{traversal.describe()}; repeated: "
+            + ", ".join(f"{item_id} on pages {numbers}" for item_id, numbers in pages.items()),
+        )
+    for number, page in enumerate(traversal.pages[1:], 2):
+        if not page[contract.items_property]:
+            raise ContractViolation(
+                f"{contract.has_more_property} promised another page but it was empty",
+                f"{traversal.describe()}; page {number - 1} said {contract.has_more_property}=true,"
+                f" page {number} is empty",
+            )
+
+
+def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
+    """A page whose limit equals the number of customers left must say that none follow."""
+    if page[contract.has_more_property] or page.get(contract.next_cursor_property) is not None:
+        raise ContractViolation(
+            f"{contract.has_more_property} is true on a last page that is exactly full",
+            f"the query matches {len(page[contract.items_property])} customers; with that limit the only page"
+            f" says {contract.has_more_property}={page[contract.has_more_property]!r},"
+            f" {contract.next_cursor_property}={page.get(contract.next_cursor_property)!r}",
+        )
+
+
+def check_order(traversal: Traversal) -> None:
+    """Each customer comes strictly after the one before it in the documented order."""
+    order = traversal.order
+    items = traversal.items
+    for index, (before, after) in enumerate(zip(items, items[1:], strict=False)):
+        if order.compare(before, after) >= 0:
+            raise ContractViolation(
+                "customers are out of order",
+                f"{traversal.describe()}; expected {order.describe()}, but item {index + 1}"
+                f" ({_show(before, order)}) comes before item {index + 2} ({_show(after, order)})",
+            )
+
+
+def _show(item: Item, order: ListOrder) -> str:
+    tie = order.rules.tie_breaker
+    return f"{order.sort_by}={item.get(order.sort_by)!r}, {tie}={item.get(tie)!r}"
+
+
+def matches(item: Item, rule: Filter, value: str) -> bool:
+    """Whether `item` passes the filter `rule` given `value`."""
+    field = item.get(rule.field)
+    if rule.match == "equals":
+        return str(field) == value if not isinstance(field, bool) else str(field).lower() == value
+    if rule.match == "exact":
+        return field == value
+    if rule.match == "ascii-case-insensitive":
+        fold = COLLATIONS["ascii-case-insensitive"]
+        return isinstance(field, str) and fold(field) == fold(value)
+    if rule.match == "positive":
+        return (isinstance(field, (int, float)) and field > 0) == (value == "true")
+    raise ValueError(f"unknown match {rule.match!r}")
+
+
+def check_filters(traversal: Traversal) -> None:
+    """Every customer on every page passes every filter of the query."""
+    contract = traversal.contract
+    given = [(contract.filter(name), value) for name, value in traversal.params if name in _filter_names(contract)]
+    for number, page in enumerate(traversal.pages, 1):
+        for item in page[contract.items_property]:
+            for rule, value in given:
+                if not matches(item, rule, value):
+                    raise ContractViolation(
+                        f"a customer that fails the {rule.parameter} filter was listed",
+                        f"{traversal.describe()}; page {number} lists {item.get(contract.id_property)}"
+                        f" with {rule.field}={item.get(rule.field)!r} for {rule.parameter}={value}"
+                        f" ({rule.match})",
+                    )
+
+
+def _filter_names(contract: Contract) -> set[str]:
+    return {rule.parameter for rule in contract.filters}
+
+
+def check_agreement(first: Traversal, second: Traversal, what: str) -> None:
+    """Two traversals of the same customers (other limits, or other directions) show the same ones.
+
+    Each customer one of them shows, and that the other must also have reached, is shown by
+    the other, with the same fields; and the common customers come in each traversal's order.
+    """
+    contract = first.contract
+    first_items = {item[contract.id_property]: item for item in first.items}
+    second_items = {item[contract.id_property]: item for item in second.items}
+    missing_from_second = [key for key, item in first_items.items() if second.covers(item) and key not in second_items]
+    missing_from_first = [key for key, item in second_items.items() if first.covers(item) and key not in first_items]
+    if missing_from_second or missing_from_first:
+        raise ContractViolation(
+            f"{what}: the traversals do not hold the same customers",
+            f"A: {first.describe()}\nB: {second.describe()}\n"
+            f"only in A: {missing_from_second[:5]}, only in B: {missing_from_first[:5]}",
+        )
+    for key in first_items.keys() & second_items.keys():
+        if first_items[key] != second_items[key]:
+            raise ContractViolation(
+                f"{what}: the same customer differs between the traversals",
+                f"{key}: {first_items[key]!r} vs {second_items[key]!r}",
+            )
+    common = [item for item in first.items if item[contract.id_property] in second_items]
+    expected = [item[contract.id_property] for item in second.order.sorted(common)]
+    shown = [item[contract.id_property] for item in second.items if item[contract.id_property] in first_items]
+    if expected != shown:
+        raise ContractViolation(
+            f"{what}: the traversals order the same customers differently",
+            f"A: {first.describe()}\nB: {second.describe()}\nB should list them as {expected[:10]}, lists {shown[:10]}",
+        )
+
+
+def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversal]) -> None:
+    """The traversals for each value of `rule` split the unfiltered traversal into disjoint parts."""
+    contract = whole.contract
+    owner: dict[str, str] = {}
+    for value, part in parts.items():
+        for item_id in part.ids:
+            if item_id in owner:
+                raise ContractViolation(
+                    f"{rule.parameter} parts overlap",
+                    f"{item_id} is listed for both {rule.parameter}={owner[item_id]} and {rule.parameter}={value}",
+                )
+            owner[item_id] = value
+    whole_ids = set(whole.ids)
+    for value, part in parts.items():
+        stray = [
+            item[contract.id_property]
+            for item in part.items
+            if whole.covers(item) and item[contract.id_property] not in whole_ids
+        ]
+        if stray:
+            raise ContractViolation(
+                f"{rule.parameter}={value} lists customers the unfiltered list lacks",
+                f"whole: {whole.describe()}\npart: {part.describe()}\nmissing from the whole: {stray[:5]}",
+            )
+    for item in whole.items:
+        homes = [value for value in parts if matches(item, rule, value)]
+        if len(homes) != 1:
+            raise ContractViolation(
+                f"a customer belongs to {len(homes)} values of {rule.parameter}",
+                f"{item[contract.id_property]} has {rule.field}={item.get(rule.field)!r}; values {list(parts)}",
+            )
+        part = parts[homes[0]]
+        if part.covers(item) and owner.get(item[contract.id_property]) != homes[0]:
+            raise ContractViolation(
+                f"{rule.parameter}={homes[0]} misses a customer of the unfiltered list",
+                f"whole: {whole.describe()}\npart: {part.describe()}\nmissing: {item[contract.id_property]}"
+                f" ({rule.field}={item.get(rule.field)!r})",
+            )
+
+
+def check_email_lookup(items: Sequence[Item], email: str, owner: Item, rule: Filter, contract: Contract) -> None:
+    """Filtering by `email` lists only customers it matches under the spec's rule: `owner` alone when it does."""
+    for item in items:
+        if not matches(item, rule, email):
+            raise ContractViolation(
+                f"{rule.parameter}={email!r} listed a customer whose {rule.field} does not match it ({rule.match})",
+                f"listed {item.get(contract.id_property)} with {rule.field}={item.get(rule.field)!r}",
+            )
+    owner_id = owner[contract.id_property]
+    listed = _ids(items, contract)
+    if matches(owner, rule, email) and listed != [owner_id]:
+        raise ContractViolation(
+            f"{rule.parameter}={email!r} did not list exactly the customer it names ({rule.match})",
+            f"expected [{owner_id}] ({rule.field}={owner.get(rule.field)!r}), got {listed[:5]}",
+        )
+
+
+def check_same_page(first: Page, second: Page, cursor: str) -> None:
+    """Replaying a cursor gives the same page."""
+    if first != second:
+        raise ContractViolation(
+            "replaying a cursor gave a different page",
+            f"startAfter={cursor[:60]}...: first answer {str(first)[:300]}\nsecond answer {str(second)[:300]}",
+        )
+
+
+def body_of(response: httpx.Response) -> Any:
+    """A response's JSON body, or its text when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def check_rejected(
+    response: httpx.Response, documented: Iterable[int], error_schema: Mapping[str, Any], what: str
+) -> None:
+    """`what` was refused with a documented 4xx in the error envelope (never a 2xx or a 5xx)."""
+    documented_4xx = sorted(code for code in documented if 400 <= code < 500)
+    body = body_of(response)
+    if response.status_code not in documented_4xx:
+        raise ContractViolation(
+            f"{what} was not refused with a documented 4xx",
+            f"expected one of {documented_4xx}, got {response.status_code}: {str(body)[:300]}",
+        )
+    try:
+        jsonschema.validate(body, error_schema)
+    except jsonschema.ValidationError as error:
+        raise ContractViolation(
+            f"{what} was refused without the documented error envelope",
+            f"{response.status_code} with body {str(body)[:300]}: {error.message}",
+        ) from None
+
+
+def check_detail_matches_item(item: Item, detail: Any, contract: Contract) -> None:
+    """Get Customer shows every field of the customer's list item, with the same value."""
+    if not isinstance(detail, Mapping):
+        raise ContractViolation("Get Customer did not return a customer", f"got {str(detail)[:300]}")
+    differing = {
+        name: (value, detail.get(name, "<absent>")) for name, value in item.items() if detail.get(name, ...) != value
+    }
+    if differing:
+        raise ContractViolation(
+            "Get Customer disagrees with List Customers",
+            f"{item.get(contract.id_property)}: "
+            + "; ".join(f"{name}: list {a!r}, get {b!r}" for name, (a, b) in list(differing.items())[:5]),
+        )
+
+
+def check_disjoint(first: Sequence[str], second: Sequence[str], first_tenant: str, second_tenant: str) -> None:
+    """Two tenants never share a customer."""
+    shared = sorted(set(first) & set(second))
+    if shared:
+        raise ContractViolation(
+            "two tenants list the same customers",
+            f"{first_tenant} and {second_tenant} both list {shared[:5]} ({len(shared)} in all)",
+        )

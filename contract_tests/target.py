@@ -1,0 +1,86 @@
+"""What a run checks: a deployment by URL, or an application served in-process on a free port.
+
+Both reach the kit as a base URL, so every property takes the same path through HTTP whether
+it checks production or the mock in this process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Final
+
+import uvicorn
+
+from contract_tests.client import OTHER_API_KEY_ENV, Credentials
+
+DEFAULT_APP: Final = "mockserver:create_app"
+IN_PROCESS_TENANTS: Final = ("acme", "globex")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where requests go and as whom; `other` enables the tenant-isolation properties."""
+
+    base_url: str
+    main: Credentials
+    other: Credentials | None = None
+    in_process: bool = False
+
+
+def load_factory(reference: str) -> Callable[..., Any]:
+    """`module:attribute` imported: an application factory taking a mock `Settings`."""
+    module_name, _, attribute = reference.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"--app takes MODULE:FACTORY, not {reference!r}")
+    factory = getattr(importlib.import_module(module_name), attribute)
+    if not callable(factory):
+        raise ValueError(f"{reference} is not callable")
+    return factory
+
+
+@contextmanager
+def in_process_target(app_reference: str = DEFAULT_APP, *, customers: int = 1000, seed: int = 7) -> Iterator[Target]:
+    """The mock (or the app `app_reference` builds from mock settings) on a free loopback port."""
+    from mockserver import Settings
+
+    keys = ["kit-" + secrets.token_urlsafe(12) for _ in IN_PROCESS_TENANTS]
+    settings = Settings(seed=seed, customers=customers, tenants=IN_PROCESS_TENANTS, api_keys=frozenset(keys))
+    app = load_factory(app_reference)(settings)
+    with serve_in_thread(app) as base_url:
+        yield Target(
+            base_url=base_url,
+            main=Credentials(tenant=IN_PROCESS_TENANTS[0], api_key=keys[0]),
+            other=Credentials(tenant=IN_PROCESS_TENANTS[1], api_key=keys[1], key_env=OTHER_API_KEY_ENV),
+            in_process=True,
+        )
+
+
+@contextmanager
+def serve_in_thread(app: Any, startup_timeout: float = 30.0) -> Iterator[str]:
+    """Serve the ASGI `app` with uvicorn in a daemon thread; yield its base URL; stop it after."""
+    from mockserver.cli import listen
+
+    sock = listen("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="kit-target", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            sock.close()
+            raise RuntimeError("the in-process server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

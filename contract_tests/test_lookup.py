@@ -1,0 +1,55 @@
+"""Finding one customer: the email filter, and Get Customer agreeing with the list."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from contract_tests import invariants
+from contract_tests.kit import Kit
+from contract_tests.queries import Query, queries
+from contract_tests.violations import ContractViolation
+
+EMAIL_VARIANTS = ("exact", "swapped case", "prefix", "extended")
+
+
+def _variant(email: str, kind: str) -> str:
+    if kind == "swapped case":
+        return "".join(char.swapcase() if char.isascii() else char for char in email)
+    if kind == "prefix":
+        return email[:-1]
+    if kind == "extended":
+        return email + "x"
+    return email
+
+
+@given(data=st.data())
+def test_email_lookup(kit: Kit, data: st.DataObject) -> None:
+    """A listed customer's email finds exactly that customer; other spellings find what the spec's rule says."""
+    kit.begin()
+    contract = kit.contract
+    rule = next(candidate for candidate in contract.filters if not candidate.values)
+    items = kit.page(data.draw(queries(contract), label="query"))[contract.items_property]
+    assume(items)
+    owner = data.draw(st.sampled_from(items), label="customer")
+    email = _variant(owner[rule.field], data.draw(st.sampled_from(EMAIL_VARIANTS), label="spelling"))
+    assume(email)
+    found = kit.page(Query(filters=((rule.parameter, email),)))[contract.items_property]
+    invariants.check_email_lookup(found, email, owner, rule, contract)
+
+
+@given(data=st.data())
+def test_get_list_agreement(kit: Kit, data: st.DataObject) -> None:
+    """Get Customer for a listed id answers 200 with every field the list showed, unchanged."""
+    kit.begin()
+    contract = kit.contract
+    items = kit.page(data.draw(queries(contract), label="query"))[contract.items_property]
+    assume(items)
+    item = data.draw(st.sampled_from(items), label="customer")
+    response = kit.get_customer(item[contract.id_property])
+    if response.status_code != 200:
+        raise ContractViolation(
+            "Get Customer does not find a listed customer",
+            f"{item[contract.id_property]} answered {response.status_code}: {response.text[:300]}",
+        )
+    invariants.check_detail_matches_item(item, response.json().get(contract.item_property), contract)

@@ -1,0 +1,99 @@
+"""Following a list query's cursors from the first page to the last (or to a page cap)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from contract_tests.client import Credentials, KitClient
+from contract_tests.contract import Contract
+from contract_tests.ordering import Item, ListOrder
+from contract_tests.violations import ContractViolation
+
+Page = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Traversal:
+    """The pages of one list query, in the order they came, and whether the last one said it was last.
+
+    A traversal stopped by the page cap is *incomplete*: it shows the query's customers up to
+    its last item in `order`, and the properties compare only that part of it.
+    """
+
+    params: tuple[tuple[str, str], ...]
+    order: ListOrder
+    pages: tuple[Page, ...]
+    complete: bool
+    contract: Contract
+
+    @property
+    def items(self) -> list[Item]:
+        items_property = self.contract.items_property
+        return [item for page in self.pages for item in page[items_property]]
+
+    @property
+    def ids(self) -> list[str]:
+        return [item[self.contract.id_property] for item in self.items]
+
+    def covers(self, item: Item) -> bool:
+        """Whether this traversal must have shown `item`, were `item` one of the query's customers."""
+        if self.complete:
+            return True
+        items = self.items
+        return bool(items) and self.order.compare(item, items[-1]) <= 0
+
+    def describe(self) -> str:
+        query = "&".join(f"{name}={value}" for name, value in self.params) or "(no parameters)"
+        extent = "complete" if self.complete else "stopped at the page cap"
+        return f"{query}: {len(self.items)} customers in {len(self.pages)} pages, {extent}"
+
+
+def page_of(response: httpx.Response, contract: Contract) -> Page:
+    """The body of a 200 list response, with just enough shape checked to follow it."""
+    if response.status_code != 200:
+        raise ContractViolation(
+            "a valid list query was refused",
+            f"{response.request.url} answered {response.status_code}: {response.text[:300]}",
+        )
+    try:
+        page = response.json()
+    except ValueError as error:
+        raise ContractViolation("a list page is not JSON", f"{response.request.url}: {error}") from None
+    items = page.get(contract.items_property) if isinstance(page, dict) else None
+    if not isinstance(items, list) or not isinstance(page.get(contract.has_more_property), bool):
+        raise ContractViolation(
+            "a list page lacks its items or its hasMore flag",
+            f"{response.request.url} answered {response.text[:300]}",
+        )
+    return page
+
+
+def traverse(
+    client: KitClient,
+    contract: Contract,
+    credentials: Credentials,
+    params: Sequence[tuple[str, str]],
+    order: ListOrder,
+    *,
+    max_pages: int,
+) -> Traversal:
+    """Every page of `params`, following `nextCursor`, until `hasMore` is false or `max_pages` pages."""
+    pages: list[Page] = []
+    query = list(params)
+    for _ in range(max_pages):
+        page = page_of(client.get(contract.list_path, query, credentials=credentials), contract)
+        pages.append(page)
+        if not page[contract.has_more_property]:
+            return Traversal(tuple(params), order, tuple(pages), True, contract)
+        cursor = page.get(contract.next_cursor_property)
+        if not isinstance(cursor, str) or not cursor:
+            raise ContractViolation(
+                "hasMore is true but there is no cursor to follow",
+                f"page {len(pages)} of {dict(params)} has {contract.next_cursor_property}={cursor!r}",
+            )
+        query = [*params, (contract.cursor_parameter, cursor)]
+    return Traversal(tuple(params), order, tuple(pages), False, contract)
