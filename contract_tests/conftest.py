@@ -108,7 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     base_url = option(pytestconfig, "base_url")
     if base_url is None:
-        with in_process_target(pytestconfig.getoption("app")) as served:
+        with in_process_target(pytestconfig.getoption("app"), api_key=option(pytestconfig, "api_key")) as served:
             yield served
         return
     api_key, tenant = option(pytestconfig, "api_key"), option(pytestconfig, "tenant")
@@ -190,12 +190,20 @@ def pytest_runtest_makereport(
     if report.when == "call" and report.failed:
         kit = getattr(item, "funcargs", {}).get("kit")
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
-        error = call.excinfo.value if call.excinfo is not None else None
-        title = error.title if isinstance(error, ContractViolation) else (str(error).splitlines() or [""])[0]
+        title = _title(call.excinfo.value) if call.excinfo is not None else "failed"
         item.config.stash[REPORT_KEY].append((item.name, title, curls))
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
     return report
+
+
+def _title(error: BaseException) -> str:
+    """One line naming what broke; for several failures at once, each of them."""
+    if isinstance(error, ContractViolation):
+        return error.title
+    if isinstance(error, BaseExceptionGroup):
+        return "; ".join(dict.fromkeys(_title(inner) for inner in error.exceptions))
+    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

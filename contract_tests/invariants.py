@@ -20,6 +20,9 @@ from contract_tests.ordering import COLLATIONS, Item, ListOrder
 from contract_tests.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 
+# Failures point at the property that found them, not at these helpers.
+__tracebackhide__ = True
+
 
 def _ids(items: Iterable[Item], contract: Contract) -> list[str]:
     return [item[contract.id_property] for item in items]
@@ -87,7 +90,7 @@ def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
     if page[contract.has_more_property] or page.get(contract.next_cursor_property) is not None:
         raise ContractViolation(
             f"{contract.has_more_property} is true on a last page that is exactly full",
-            f"the query matches {len(page[contract.items_property])} customers; with that limit the only page"
+            f"asked for the last {len(page[contract.items_property])} customers with exactly that limit, the page"
             f" says {contract.has_more_property}={page[contract.has_more_property]!r},"
             f" {contract.next_cursor_property}={page.get(contract.next_cursor_property)!r}",
         )

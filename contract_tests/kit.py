@@ -15,6 +15,9 @@ from contract_tests.queries import Query
 from contract_tests.target import Target
 from contract_tests.traversal import Traversal, page_of, traverse
 
+# Failures point at the property that found them, not at these helpers.
+__tracebackhide__ = True
+
 
 @dataclass
 class Kit:

@@ -45,11 +45,17 @@ def load_factory(reference: str) -> Callable[..., Any]:
 
 
 @contextmanager
-def in_process_target(app_reference: str = DEFAULT_APP, *, customers: int = 1000, seed: int = 7) -> Iterator[Target]:
-    """The mock (or the app `app_reference` builds from mock settings) on a free loopback port."""
+def in_process_target(
+    app_reference: str = DEFAULT_APP, *, api_key: str | None = None, customers: int = 1000, seed: int = 7
+) -> Iterator[Target]:
+    """The mock (or the app `app_reference` builds from mock settings) on a free loopback port.
+
+    It accepts `api_key` (a random one when None) for the first tenant and another random key
+    for the second.
+    """
     from mockserver import Settings
 
-    keys = ["kit-" + secrets.token_urlsafe(12) for _ in IN_PROCESS_TENANTS]
+    keys = [api_key or "kit-" + secrets.token_urlsafe(12), "kit-" + secrets.token_urlsafe(12)]
     settings = Settings(seed=seed, customers=customers, tenants=IN_PROCESS_TENANTS, api_keys=frozenset(keys))
     app = load_factory(app_reference)(settings)
     with serve_in_thread(app) as base_url:

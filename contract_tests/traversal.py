@@ -13,6 +13,9 @@ from contract_tests.contract import Contract
 from contract_tests.ordering import Item, ListOrder
 from contract_tests.violations import ContractViolation
 
+# Failures point at the property that found them, not at these helpers.
+__tracebackhide__ = True
+
 Page = dict[str, Any]
 
 

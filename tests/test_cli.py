@@ -127,7 +127,7 @@ def test_cursor_secret_from_the_environment_is_shared_by_replicas() -> None:
 def test_accepted_connections_have_nagle_off() -> None:
     # With Nagle on, each keep-alive request after the first waits ~40 ms for a delayed ACK.
     server = listen("127.0.0.1", 0)
-    with server, socket.create_connection(server.getsockname()) as client:
+    with server, socket.create_connection(server.getsockname()):
         accepted, _ = server.accept()
         with accepted:
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)

@@ -1,0 +1,234 @@
+"""Deliberately broken variants of the mock, for proving that the contract kit catches each bug.
+
+Each is an application factory taking the mock's `Settings`, as the kit's `--app` option
+expects. Bugs in what a page holds are tenant stores that misbehave; bugs at the HTTP edge
+wrap the real application. They exist only here, never in the shipped mock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockserver import Settings, create_app
+from mockserver.ordering import SortKey
+from mockserver.query import ListQuery, fold_email
+from mockserver.store import Page, TenantStore
+
+STRING_FIELDS = ("firstName", "lastName", "email")
+
+
+def _with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]:
+    """A factory serving the real mock whose tenant stores behave as `store_class`."""
+
+    def factory(settings: Settings) -> ASGIApp:
+        app = create_app(settings)
+        endpoints = next(
+            route.endpoint.__self__ for route in app.routes if getattr(route, "path", "") == "/v1/customers"
+        )
+        for store in endpoints._stores.values():
+            store.__class__ = store_class
+        return app
+
+    return factory
+
+
+class _DuplicateAtBoundary(TenantStore):
+    """Each page after the first starts again with the last customer of the page before."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        page = super().page(query, after)
+        if after is None:
+            return page
+        positions = [self._by_id[after[1]], *page.positions]
+        return Page(positions=positions[: query.limit], has_more=page.has_more or len(positions) > query.limit)
+
+
+class _SkipAtBoundary(TenantStore):
+    """Each page after the first leaves out the customer that should open it."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if after is None:
+            return super().page(query, after)
+        page = super().page(dataclasses.replace(query, limit=query.limit + 1), after)
+        return Page(positions=page.positions[1:], has_more=page.has_more)
+
+
+class _TiesInAnyOrder(TenantStore):
+    """Customers with equal sort values come in no defined order (here: by reversed id)."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        page = super().page(query, after)
+        keys = self._keys[query.sort_by]
+        positions = sorted(
+            page.positions, key=lambda position: (keys[position][0], keys[position][1][::-1]), reverse=query.descending
+        )
+        return Page(positions=positions, has_more=page.has_more)
+
+
+class _FiltersLostAfterPageOne(TenantStore):
+    """Pages after the first ignore status, customerType and hasActiveRentals."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if after is not None:
+            query = dataclasses.replace(query, status=None, customer_type=None, has_active_rentals=None)
+        return super().page(query, after)
+
+
+class _StringsAlwaysAscending(TenantStore):
+    """Descending order is ignored when sorting by a string field."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if query.sort_by in STRING_FIELDS and query.descending:
+            query = dataclasses.replace(query, sort_order="asc")
+        return super().page(query, after)
+
+
+class _HasMoreOnFullLastPage(TenantStore):
+    """A last page that is exactly full says more follow (and the next page is empty)."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        page = super().page(query, after)
+        if not page.has_more and len(page.positions) == query.limit:
+            return Page(positions=page.positions, has_more=True)
+        return page
+
+
+class _EmailMatchesPrefixes(TenantStore):
+    """The email filter lists every customer whose email starts with the value."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if query.email is None:
+            return super().page(query, after)
+        wanted = fold_email(query.email)
+        keys = self._keys[query.sort_by]
+        found = [
+            position for position, record in enumerate(self.records) if fold_email(record["email"]).startswith(wanted)
+        ]
+        found.sort(key=keys.__getitem__, reverse=query.descending)
+        return Page(positions=found[: query.limit], has_more=False)
+
+
+class _Rewrite:
+    """Wraps the real mock, changing requests before it sees them or responses after."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        request: Callable[[Scope], Scope] | None = None,
+        response: Callable[[int, Any], tuple[int, Any]] | None = None,
+    ) -> None:
+        self.app, self.request, self.response = app, request, response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.request is not None:
+            scope = self.request(dict(scope))
+        if self.response is None:
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        assert self.response is not None
+        status, body = self.response(start["status"], orjson.loads(b"".join(chunks)))
+        encoded = orjson.dumps(body)
+        headers = [(name, value) for name, value in start["headers"] if name.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(encoded)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": encoded})
+
+
+def _set_header(scope: Scope, name: bytes, value: bytes) -> Scope:
+    scope["headers"] = [(key, old) for key, old in scope["headers"] if key.lower() != name] + [(name, value)]
+    return scope
+
+
+def _uncapped_limit(scope: Scope) -> Scope:
+    """Silently clamp a limit above 100 instead of refusing it."""
+    params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    clamped = [
+        (key, "100" if key == "limit" and value.isdigit() and int(value) > 100 else value) for key, value in params
+    ]
+    scope["query_string"] = urlencode(clamped).encode()
+    return scope
+
+
+def _count_is_limit(status: int, body: Any) -> tuple[int, Any]:
+    if status == 200 and "count" in body:
+        body["count"] = body["limit"]
+    return status, body
+
+
+def _cursor_errors_crash(status: int, body: Any) -> tuple[int, Any]:
+    if status == 400 and body["error"]["code"] == "INVALID_CURSOR":
+        return 500, {"error": {"code": "INTERNAL_ERROR", "message": "cursor decoding failed"}}
+    return status, body
+
+
+def _wrapped(**rewrites: Callable[..., Any]) -> Callable[[Settings], ASGIApp]:
+    def factory(settings: Settings) -> ASGIApp:
+        return _Rewrite(create_app(settings), **rewrites)
+
+    return factory
+
+
+def _every_key_accepted(settings: Settings) -> ASGIApp:
+    key = sorted(settings.api_keys)[0].encode() if settings.api_keys else b"any"
+    return _Rewrite(create_app(settings), request=lambda scope: _set_header(scope, b"authorization", b"Bearer " + key))
+
+
+def _tenants_leak(settings: Settings) -> ASGIApp:
+    first = settings.tenants[0].encode()
+
+    def everyone_is_the_first_tenant(scope: Scope) -> Scope:
+        headers = dict(scope["headers"])
+        if b"tenant-id" in headers and headers[b"tenant-id"] in {tenant.encode() for tenant in settings.tenants}:
+            return _set_header(scope, b"tenant-id", first)
+        return scope
+
+    return _Rewrite(create_app(settings), request=everyone_is_the_first_tenant)
+
+
+duplicate_at_page_boundaries = _with_store(_DuplicateAtBoundary)
+skipped_item_at_page_boundaries = _with_store(_SkipAtBoundary)
+ties_without_tie_breaker = _with_store(_TiesInAnyOrder)
+filters_lost_after_page_one = _with_store(_FiltersLostAfterPageOne)
+descending_ignored_for_strings = _with_store(_StringsAlwaysAscending)
+has_more_on_exactly_full_last_page = _with_store(_HasMoreOnFullLastPage)
+email_filter_matches_prefixes = _with_store(_EmailMatchesPrefixes)
+limit_not_capped = _wrapped(request=_uncapped_limit)
+count_wrong = _wrapped(response=_count_is_limit)
+server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
+tenant_data_leaks = _tenants_leak
+auth_ignored = _every_key_accepted
+
+# Each variant, and the property of the kit that must catch it.
+CAUGHT_BY = {
+    "duplicate_at_page_boundaries": "test_traversal",
+    "skipped_item_at_page_boundaries": "test_limit_invariance",
+    "ties_without_tie_breaker": "test_order",
+    "filters_lost_after_page_one": "test_filters",
+    "descending_ignored_for_strings": "test_order",
+    "has_more_on_exactly_full_last_page": "test_traversal",
+    "limit_not_capped": "test_limit_bounds",
+    "count_wrong": "test_page_shape",
+    "email_filter_matches_prefixes": "test_email_lookup",
+    "server_error_on_bad_cursor": "test_cursor_robustness",
+    "tenant_data_leaks": "test_tenant_isolation",
+    "auth_ignored": "test_authentication",
+}
