@@ -7,6 +7,8 @@ can also come from an environment variable, so CI keeps keys in its secret store
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -15,6 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from contract_tests.client import API_KEY_ENV, OTHER_API_KEY_ENV, Budget, BudgetExhausted, Credentials, KitClient, Pacer
 from contract_tests.conformance import conformance_schema
@@ -100,6 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if profile not in PROFILES:
         raise pytest.UsageError(f"--profile must be one of {sorted(PROFILES)}, not {profile!r}")
     hypothesis_settings.load_profile(f"flexportal-kit-{profile}")
+    if profile == "ci":
+        # Nothing of a ci run is kept: Hypothesis' other caches go to a folder removed at the end.
+        scratch = tempfile.mkdtemp(prefix="flexportal-kit-")
+        set_hypothesis_home_dir(scratch)
+        config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
     config.stash[REPORT_KEY] = []
     config.stash[BUDGET_KEY] = []
 

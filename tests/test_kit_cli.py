@@ -1,0 +1,67 @@
+"""`python -m contract_tests` as CI runs it: against a deployment by URL, within a budget and a rate."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.serving import running_mock
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "deploy-key-never-shown-2718"
+
+
+def kit(*args: str, cwd: Path = ROOT, key: str | None = SECRET) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FLEXPORTAL_")}
+    if key is not None:
+        env["FLEXPORTAL_API_KEY"] = key
+    command = [sys.executable, "-m", "contract_tests", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
+
+
+def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path: Path) -> None:
+    report = tmp_path / "kit.xml"
+    with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
+        result = kit(
+            "--base-url", mock.base_url, "--tenant", "acme", "--other-tenant", "globex", "--junitxml", str(report),
+            cwd=tmp_path,
+        )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert f"target: {mock.base_url}, tenant acme" in output
+    assert "every property checked holds" in output and " skipped" not in output
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert written == [report]  # no example database or cache left behind by the ci profile
+    assert SECRET not in output and SECRET not in report.read_text()
+
+
+def test_a_deployment_needs_a_tenant_and_a_key() -> None:
+    result = kit("--base-url", "http://127.0.0.1:9", "--tenant", "acme", key=None)
+    assert result.returncode != 0
+    assert "needs --tenant and an API key" in result.stdout + result.stderr
+
+
+def test_the_request_budget_stops_the_run_and_fails_it() -> None:
+    result = kit("--max-requests", "30")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "NOT CHECKED (request budget spent)" in result.stdout
+    assert "30 requests sent" in result.stdout
+
+
+def test_the_rate_spaces_requests() -> None:
+    started = time.monotonic()
+    result = kit("--rate", "120", "-k", "test_authentication")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "4 requests sent" in result.stdout
+    assert time.monotonic() - started >= 1.5  # four requests at two a second: three gaps of half a second
+
+
+def test_the_tie_breaker_rule_is_overridden_without_editing_code() -> None:
+    # The mock breaks ties in the sort's direction; told that a real deployment always breaks them
+    # ascending, the kit must find the mock's descending ties out of order.
+    result = kit("--tie-breaker-direction", "ascending", "-k", "test_order")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAILED test_order: customers are out of order" in result.stdout
