@@ -41,6 +41,7 @@ ENV: Final = {
 }
 REPORT_KEY = pytest.StashKey[list[tuple[str, str, list[str]]]]()
 BUDGET_KEY = pytest.StashKey[list[str]]()
+NOT_CHECKED: Final = "not checked, the request budget is spent"
 KIT_KEY = pytest.StashKey[Kit]()
 
 for _name, _values in PROFILES.items():
@@ -154,7 +155,7 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
     client = KitClient(
         target.base_url,
         tenant_header=contract.tenant_header,
-        budget=Budget(budget),
+        budget=_RunBudget(budget),
         pacer=Pacer(pytestconfig.getoption("rate")),
         timeout=pytestconfig.getoption("timeout"),
     )
@@ -182,19 +183,12 @@ def openapi_schema(pytestconfig: pytest.Config, spec: dict[str, Any], kit: Kit) 
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    try:
-        return (yield)
-    except BudgetExhausted as error:
-        item.config.stash[BUDGET_KEY].append(item.nodeid)
-        pytest.skip(f"not checked: {error}")
-
-
-@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.skipped and NOT_CHECKED in str(report.longrepr):
+        item.config.stash[BUDGET_KEY].append(item.name)
     if report.when == "call" and report.failed:
         kit = getattr(item, "funcargs", {}).get("kit")
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
@@ -203,6 +197,20 @@ def pytest_runtest_makereport(
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
     return report
+
+
+class _RunBudget(Budget):
+    """A budget whose exhaustion skips the property at hand (and every later one) at once.
+
+    A skip, unlike an error, is not retried or shrunk by Hypothesis, so a spent budget costs
+    no further requests and no time.
+    """
+
+    def spend(self) -> None:
+        try:
+            super().spend()
+        except BudgetExhausted as error:
+            raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
 
 
 def _title(error: BaseException) -> str:
