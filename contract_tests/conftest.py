@@ -240,7 +240,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for line in shown:
             write(f"    {line}")
     if skipped:
-        write(f"NOT CHECKED (request budget spent): {', '.join(skipped)}")
+        write(f"NOT CHECKED (request budget spent): {', '.join(dict.fromkeys(skipped))}")
     if findings:
         verdict = "failing the run" if config.getoption("strict_data") else "reported, not failing the run"
         write(f"data consistency: {len(findings)} finding(s), {verdict}")
