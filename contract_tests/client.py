@@ -12,11 +12,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import httpx
 
-Params = Sequence[tuple[str, str]] | Mapping[str, str]
+# What httpx takes as a query: pairs, a mapping (values may be lists), or an encoded string.
+Params = Sequence[tuple[str, str]] | Mapping[str, Any] | str
 
 API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"
 OTHER_API_KEY_ENV: Final = "FLEXPORTAL_OTHER_API_KEY"
@@ -148,7 +149,12 @@ class KitClient:
         """Send one request, waiting out 429s; anything but GET is refused before it leaves."""
         if method.upper() != "GET":
             raise ValueError(f"the kit sends GET requests only, not {method}")
-        request = self._http.build_request("GET", url, params=params or None, headers=dict(headers))
+        request = self._http.build_request(
+            "GET",
+            url,
+            params=httpx.QueryParams(params if isinstance(params, (str, Mapping)) else list(params)),
+            headers=dict(headers),
+        )
         for _ in range(MAX_RATE_LIMITED_RETRIES + 1):
             self.budget.spend()
             self.pacer.wait()

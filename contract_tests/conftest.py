@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -43,15 +44,6 @@ REPORT_KEY = pytest.StashKey[list[tuple[str, str, list[str]]]]()
 BUDGET_KEY = pytest.StashKey[list[str]]()
 NOT_CHECKED: Final = "not checked, the request budget is spent"
 KIT_KEY = pytest.StashKey[Kit]()
-
-for _name, _values in PROFILES.items():
-    hypothesis_settings.register_profile(
-        f"flexportal-kit-{_name}",
-        deadline=None,
-        print_blob=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
-        **_values,  # type: ignore[arg-type]
-    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,6 +95,15 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = option(config, "profile") or "ci"
     if profile not in PROFILES:
         raise pytest.UsageError(f"--profile must be one of {sorted(PROFILES)}, not {profile!r}")
+    if option(config, "base_url") and not (option(config, "api_key") and option(config, "tenant")):
+        raise pytest.UsageError(f"--base-url needs --tenant and an API key (${API_KEY_ENV} or --api-key)")
+    hypothesis_settings.register_profile(
+        f"flexportal-kit-{profile}",
+        deadline=None,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
+        **PROFILES[profile],  # type: ignore[arg-type]
+    )
     hypothesis_settings.load_profile(f"flexportal-kit-{profile}")
     if profile == "ci":
         # Nothing of a ci run is kept: Hypothesis' other caches go to a folder removed at the end.
@@ -121,8 +122,6 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
             yield served
         return
     api_key, tenant = option(pytestconfig, "api_key"), option(pytestconfig, "tenant")
-    if not api_key or not tenant:
-        raise pytest.UsageError(f"--base-url needs --tenant and an API key (${API_KEY_ENV} or --api-key)")
     other_tenant = option(pytestconfig, "other_tenant")
     other = None
     if other_tenant:
@@ -144,8 +143,6 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
     collation = pytestconfig.getoption("string_collation")
     tie_direction = pytestconfig.getoption("tie_breaker_direction")
     if collation or tie_direction:
-        from dataclasses import replace
-
         rules = replace(
             rules, collation=collation or rules.collation, tie_direction=tie_direction or rules.tie_direction
         )

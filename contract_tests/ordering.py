@@ -55,7 +55,7 @@ def parse_timestamp(text: str) -> datetime:
 
 
 def _compare(a: Any, b: Any) -> int:
-    return (a > b) - (a < b)
+    return int(a > b) - int(a < b)
 
 
 @dataclass(frozen=True, slots=True)

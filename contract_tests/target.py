@@ -41,7 +41,7 @@ def load_factory(reference: str) -> Callable[..., Any]:
     factory = getattr(importlib.import_module(module_name), attribute)
     if not callable(factory):
         raise ValueError(f"{reference} is not callable")
-    return factory
+    return factory  # type: ignore[no-any-return]
 
 
 @contextmanager

@@ -19,7 +19,7 @@ def _cursor(kit: Kit, data: st.DataObject) -> tuple[Query, str]:
     query = data.draw(queries(kit.contract), label="query")
     cursor = kit.page(query).get(kit.contract.next_cursor_property)
     assume(isinstance(cursor, str) and cursor)
-    return query, cursor
+    return query, str(cursor)
 
 
 @given(data=st.data())

@@ -72,7 +72,7 @@ def page_of(response: httpx.Response, contract: Contract) -> Page:
             "a list page lacks its items or its hasMore flag",
             f"{response.request.url} answered {response.text[:300]}",
         )
-    return page
+    return dict(page)
 
 
 def traverse(
