@@ -7,12 +7,14 @@ the budget allows, never faster than the rate allows, waits when told to by a 42
 
 from __future__ import annotations
 
+import re
 import shlex
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -23,6 +25,7 @@ API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"
 OTHER_API_KEY_ENV: Final = "FLEXPORTAL_OTHER_API_KEY"
 MAX_RETRY_AFTER: Final = 120.0
 MAX_RATE_LIMITED_RETRIES: Final = 5
+_PLACEHOLDER: Final = re.compile(r"(\$FLEXPORTAL_[A-Z_]+)")
 _TRANSPORT_HEADERS: Final = frozenset({"host", "accept", "accept-encoding", "connection", "user-agent"})
 
 
@@ -58,14 +61,13 @@ class Pacer:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait(self) -> None:
-        if not self.per_minute:
-            return
+        """Sleep until the next request may start (a `hold` applies even without a rate)."""
         with self._lock:
             now = self.clock()
             if now < self._next:
                 self.sleep(self._next - now)
                 now = self._next
-            self._next = now + 60.0 / self.per_minute
+            self._next = now + (60.0 / self.per_minute if self.per_minute else 0.0)
 
     def hold(self, seconds: float) -> None:
         """Send nothing for `seconds` (a 429's `Retry-After`)."""
@@ -82,14 +84,15 @@ class Exchange:
     status: int
 
     def curl(self) -> str:
-        parts = ["curl"]
-        for name, value in self.headers:
-            if "$" in value:
-                parts.append(f'-H "{name}: {value}"')
-            else:
-                parts.append("-H " + shlex.quote(f"{name}: {value}"))
-        parts.append(shlex.quote(self.url))
+        parts = ["curl", *(f"-H {_shell_word(f'{name}: {value}')}" for name, value in self.headers)]
+        parts.append(_shell_word(self.url))
         return " ".join(parts) + f"   # -> {self.status}"
+
+
+def _shell_word(text: str) -> str:
+    """`text` quoted for a POSIX shell, with the kit's `$VARIABLE` placeholders left to expand."""
+    pieces = _PLACEHOLDER.split(text)
+    return "".join(f'"{piece}"' if _PLACEHOLDER.fullmatch(piece) else shlex.quote(piece) for piece in pieces if piece)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +129,10 @@ class KitClient:
         self._http.close()
 
     def keep_secret(self, credentials: Credentials) -> None:
-        """Never record `credentials.api_key` itself; curl lines name its environment variable."""
-        self._secrets[credentials.api_key] = f"${credentials.key_env}"
+        """Never record `credentials.api_key`, plain or URL-encoded; curl lines name its environment variable."""
+        key, placeholder = credentials.api_key, f"${credentials.key_env}"
+        for form in (key, quote(key, safe=""), quote_plus(key, safe="")):
+            self._secrets[form] = placeholder
 
     def get(
         self,

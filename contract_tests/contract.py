@@ -113,6 +113,10 @@ def contract_from_spec(spec: dict[str, Any]) -> Contract:
     pagination = list_op["x-pagination"]
     rules = _require(list_op, "x-ordering", "the list operation")
     parameters = {param["name"]: param for param in _parameters(spec, list_op)}
+    for role in ("limitParameter", "cursorParameter"):
+        _check_parameter(parameters, pagination, role, "x-pagination")
+    for role in ("sortParameter", "orderParameter"):
+        _check_parameter(parameters, rules, role, "x-ordering")
     headers = [param for param in _parameters(spec, list_op) if param.get("in") == "header" and param.get("required")]
     get_ids = [param for param in _parameters(spec, get_op) if param.get("in") == "path"]
     if len(headers) != 1 or len(get_ids) != 1:
@@ -174,6 +178,11 @@ def _operation_with(spec: dict[str, Any], extension: str) -> tuple[str, dict[str
     if len(found) != 1:
         raise SpecError(f"expected exactly one GET operation with {extension}, found {len(found)}")
     return found[0]
+
+
+def _check_parameter(parameters: dict[str, Any], rules: dict[str, Any], role: str, extension: str) -> None:
+    if rules.get(role) not in parameters:
+        raise SpecError(f"{extension}.{role} must name a parameter of the list operation, not {rules.get(role)!r}")
 
 
 def _require(mapping: dict[str, Any], key: str, where: str) -> Any:

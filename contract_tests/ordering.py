@@ -35,6 +35,7 @@ TIE_DIRECTIONS: Final = ("same-as-sortOrder", "ascending", "descending")
 
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?([Zz]|[+-]\d\d:\d\d)",
+    re.ASCII,
 )
 
 

@@ -1,0 +1,242 @@
+"""The kit's own idea of the documented order: timestamps, collations, tie-breaker directions."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from contract_tests.contract import Ordering, contract_from_spec, load_spec
+from contract_tests.ordering import COLLATIONS, TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
+
+SHIPPED = contract_from_spec(load_spec()).ordering
+
+
+def rules(**changes: Any) -> Ordering:
+    return dataclasses.replace(SHIPPED, **changes)
+
+
+def order(sort_by: str, *, descending: bool = False, **changes: Any) -> ListOrder:
+    return ListOrder(sort_by=sort_by, descending=descending, rules=rules(**changes))
+
+
+def item(customer_id: str, **fields: Any) -> dict[str, Any]:
+    return {"customerId": customer_id, **fields}
+
+
+def sign(number: int) -> int:
+    return (number > 0) - (number < 0)
+
+
+# --- parse_timestamp -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-05T14:22:10Z", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+        ("2024-03-05t14:22:10z", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+        ("2024-03-05 14:22:10Z", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+        ("2024-03-05T14:22:10.120Z", datetime(2024, 3, 5, 14, 22, 10, 120_000, tzinfo=UTC)),
+        ("2024-03-05T14:22:10.5Z", datetime(2024, 3, 5, 14, 22, 10, 500_000, tzinfo=UTC)),
+        ("2024-03-05T14:22:10.123456789Z", datetime(2024, 3, 5, 14, 22, 10, 123_456, tzinfo=UTC)),
+        ("2024-03-05T14:22:10.1234569Z", datetime(2024, 3, 5, 14, 22, 10, 123_456, tzinfo=UTC)),  # dropped, not rounded
+        ("2024-03-05T16:22:10+02:00", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+        ("2024-03-05T09:52:10-04:30", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+        ("2024-03-05T14:22:10-00:00", datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)),
+    ],
+)
+def test_parse_timestamp_gives_the_instant(text: str, expected: datetime) -> None:
+    parsed = parse_timestamp(text)
+    assert parsed == expected
+    assert parsed.microsecond == expected.microsecond
+    assert parsed.tzinfo is not None
+
+
+def test_parse_timestamp_keeps_the_offset() -> None:
+    parsed = parse_timestamp("2024-01-01T10:00:00+05:45")
+    assert parsed.utcoffset() == timedelta(hours=5, minutes=45)
+    assert parsed.tzinfo == timezone(timedelta(hours=5, minutes=45))
+    assert parse_timestamp("2024-01-01T10:00:00-03:00").utcoffset() == -timedelta(hours=3)
+
+
+def test_an_offset_decides_which_instant_is_earlier() -> None:
+    # Later on the wall clock, earlier in time.
+    assert parse_timestamp("2024-01-01T10:00:00+02:00") < parse_timestamp("2024-01-01T09:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "yesterday",
+        "2024-01-01",
+        "2024-01-01T10:00:00",  # no offset
+        "2024-01-01T10:00Z",  # no seconds
+        "2024-01-01T10:00:00.Z",  # a dot without digits
+        "2024-01-01T10:00:00+0200",  # offset without a colon
+        "2024-01-01T10:00:00 Z",
+        " 2024-01-01T10:00:00Z",
+        "2024-01-01T10:00:00Z ",
+        "2024-13-01T10:00:00Z",  # no 13th month
+        "2024-02-30T10:00:00Z",
+        "2024-01-01T25:00:00Z",
+        "2024-01-01T10:00:00+24:00",
+    ],
+)
+def test_parse_timestamp_refuses_what_is_not_rfc_3339(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_timestamp(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0662\u0660\u0662\u0664-01-01T10:00:00Z",  # Arabic-Indic digits in the year
+        "2024-01-01T10:00:00.\uff11\uff12Z",  # fullwidth digits in the fraction
+    ],
+    ids=["arabic-indic-year", "fullwidth-fraction"],
+)
+def test_parse_timestamp_refuses_digits_other_than_ascii(text: str) -> None:
+    """RFC 3339 digits are ASCII 0-9; Python's `\\d` would also accept any Unicode decimal digit."""
+    with pytest.raises(ValueError):
+        parse_timestamp(text)
+
+
+# --- collations ----------------------------------------------------------------------------------
+
+
+def test_the_known_collations_and_tie_directions() -> None:
+    assert set(COLLATIONS) == {"codepoint", "utf16", "ascii-case-insensitive", "casefold"}
+    assert TIE_DIRECTIONS == ("same-as-sortOrder", "ascending", "descending")
+
+
+def test_codepoint_collation_is_binary_and_case_sensitive() -> None:
+    by_name = order("firstName", collation="codepoint")
+    z, a, e_acute = item("cus_1", firstName="Z"), item("cus_2", firstName="a"), item("cus_3", firstName="É")
+    assert by_name.compare(z, a) < 0
+    assert by_name.compare(a, e_acute) < 0
+    assert by_name.compare(z, e_acute) < 0
+    assert by_name.compare(e_acute, z) > 0
+    assert by_name.sorted([e_acute, a, z]) == [z, a, e_acute]
+
+
+def test_ascii_case_insensitive_collation_leaves_a_tie_to_the_tie_breaker() -> None:
+    by_name = order("firstName", collation="ascii-case-insensitive")
+    lower, upper = item("cus_2", firstName="a"), item("cus_1", firstName="A")
+    assert COLLATIONS["ascii-case-insensitive"]("a") == COLLATIONS["ascii-case-insensitive"]("A")
+    assert by_name.compare(lower, upper) > 0  # equal names: cus_1 < cus_2 decides
+    assert by_name.compare(upper, lower) < 0
+    # "Z" now comes after "a", and only A-Z fold: "É" and "é" stay apart.
+    assert by_name.compare(item("cus_1", firstName="Z"), item("cus_2", firstName="a")) > 0
+    assert by_name.compare(item("cus_1", firstName="é"), item("cus_2", firstName="É")) > 0
+    assert COLLATIONS["ascii-case-insensitive"]("É") == "É"
+
+
+def test_casefold_collation_folds_fully() -> None:
+    by_name = order("lastName", collation="casefold")
+    strasse, shouting = item("cus_9", lastName="Straße"), item("cus_1", lastName="STRASSE")
+    assert by_name.compare(strasse, shouting) > 0  # equal names: the tie-breaker decides
+    assert by_name.compare(shouting, strasse) < 0
+    assert order("lastName", collation="codepoint").compare(strasse, shouting) > 0  # "t" > "T"
+    assert order("lastName", collation="ascii-case-insensitive").compare(strasse, shouting) > 0  # "ß" > "s"
+    # With the tie-breaker the other way round, the result flips: the value really was a tie.
+    assert order("lastName", collation="casefold", tie_direction="descending").compare(strasse, shouting) < 0
+
+
+def test_utf16_collation_differs_from_codepoint_outside_the_bmp() -> None:
+    emoji, replacement = item("cus_1", firstName="\U0001f600"), item("cus_2", firstName="\ufffd")
+    # As UTF-16, the emoji is the surrogate pair D83D DE00, below FFFD; as a code point, 1F600 is above it.
+    assert order("firstName", collation="utf16").compare(emoji, replacement) < 0
+    assert order("firstName", collation="codepoint").compare(emoji, replacement) > 0
+    # Inside the BMP both agree.
+    assert order("firstName", collation="utf16").compare(item("cus_1", firstName="Z"), item("cus_2", firstName="a")) < 0
+
+
+# --- direction and tie-breaker -------------------------------------------------------------------
+
+
+def test_descending_reverses_the_sort_value() -> None:
+    early = item("cus_1", createdAt="2024-01-01T00:00:00Z")
+    late = item("cus_2", createdAt="2024-06-01T00:00:00Z")
+    assert order("createdAt").compare(early, late) < 0
+    assert order("createdAt", descending=True).compare(early, late) > 0
+
+
+def test_timestamps_compare_as_instants() -> None:
+    by_time = order("createdAt")
+    first = item("cus_2", createdAt="2024-01-01T10:00:00+02:00")  # 08:00Z
+    second = item("cus_1", createdAt="2024-01-01T09:00:00Z")
+    assert by_time.compare(first, second) < 0
+    assert by_time.sorted([second, first]) == [first, second]
+    # Same instant written two ways: a tie, broken by customerId.
+    same = item("cus_3", createdAt="2024-01-01T07:00:00.000000-01:00")
+    assert by_time.compare(same, first) > 0
+    assert by_time.compare(first, same) < 0
+
+
+@pytest.mark.parametrize(
+    ("tie_direction", "descending", "first_id"),
+    [
+        ("same-as-sortOrder", True, "cus_b"),
+        ("same-as-sortOrder", False, "cus_a"),
+        ("ascending", True, "cus_a"),
+        ("ascending", False, "cus_a"),
+        ("descending", True, "cus_b"),
+        ("descending", False, "cus_b"),
+    ],
+)
+def test_tie_breaker_direction(tie_direction: str, descending: bool, first_id: str) -> None:
+    ordered = order("totalDevicesRented", descending=descending, tie_direction=tie_direction)
+    a, b = item("cus_a", totalDevicesRented=3), item("cus_b", totalDevicesRented=3)
+    assert ordered.sorted([a, b])[0]["customerId"] == first_id
+    assert ordered.sorted([b, a])[0]["customerId"] == first_id
+    assert ordered.tie_descending is (first_id == "cus_b")
+    assert sign(ordered.compare(a, b)) == (1 if first_id == "cus_b" else -1)
+
+
+def test_tie_direction_never_overrides_the_sort_value() -> None:
+    ordered = order("totalDevicesRented", descending=True, tie_direction="ascending")
+    low, high = item("cus_a", totalDevicesRented=1), item("cus_b", totalDevicesRented=2)
+    assert ordered.sorted([low, high]) == [high, low]
+
+
+def test_numbers_compare_as_numbers() -> None:
+    by_revenue = order("totalMonthlyRevenue")
+    small, big = item("cus_2", totalMonthlyRevenue=9.5), item("cus_1", totalMonthlyRevenue=10)
+    assert by_revenue.compare(small, big) < 0  # as strings "10" < "9.5"
+    assert order("totalMonthlyRevenue", descending=True).compare(small, big) > 0
+    # 10 and 10.0 are the same value: the tie-breaker decides.
+    assert by_revenue.compare(item("cus_1", totalMonthlyRevenue=10.0), big) == 0
+    assert by_revenue.compare(item("cus_0", totalMonthlyRevenue=10.0), big) < 0
+
+
+def test_compare_is_zero_only_for_the_same_position() -> None:
+    by_name = order("firstName")
+    one = item("cus_1", firstName="Ann")
+    assert by_name.compare(one, dict(one)) == 0
+    assert by_name.compare(one, item("cus_2", firstName="Ann")) != 0
+
+
+def test_sorted_orders_a_shuffled_list() -> None:
+    items: list[Item] = [
+        item("cus_3", createdAt="2024-01-02T00:00:00Z"),
+        item("cus_1", createdAt="2024-01-01T00:00:00Z"),
+        item("cus_4", createdAt="2024-01-02T00:00:00Z"),
+        item("cus_2", createdAt="2024-01-01T01:00:00+01:00"),  # the same instant as cus_1
+        item("cus_0", createdAt="2023-12-31T23:59:59.999999Z"),
+    ]
+    ascending = order("createdAt").sorted(items)
+    descending = order("createdAt", descending=True).sorted(items)
+    assert [entry["customerId"] for entry in ascending] == ["cus_0", "cus_1", "cus_2", "cus_3", "cus_4"]
+    assert descending == ascending[::-1]  # same-as-sortOrder: descending is exactly the reverse
+    assert items[0]["customerId"] == "cus_3"  # the input is left alone
+
+
+def test_describe_names_the_order() -> None:
+    text = order("firstName", descending=True).describe()
+    assert text == "firstName desc (string, collation codepoint), then customerId desc"
+    text = order("createdAt", tie_direction="ascending").describe()
+    assert text == "createdAt asc (timestamp, collation codepoint), then customerId asc"
