@@ -25,6 +25,8 @@ API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"
 OTHER_API_KEY_ENV: Final = "FLEXPORTAL_OTHER_API_KEY"
 MAX_RETRY_AFTER: Final = 120.0
 MAX_RATE_LIMITED_RETRIES: Final = 5
+# Answers that say "try again" rather than anything about the contract.
+TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
 _PLACEHOLDER: Final = re.compile(r"(\$FLEXPORTAL_[A-Z_]+)")
 _TRANSPORT_HEADERS: Final = frozenset({"host", "accept", "accept-encoding", "connection", "user-agent"})
 
@@ -33,7 +35,15 @@ class BudgetExhausted(Exception):
     """The run has sent as many requests as it may."""
 
 
-class RateLimitedTooLong(Exception):
+class TargetUnavailable(Exception):
+    """The target could not be checked: no usable answer after the retries, or the run's deadline passed.
+
+    An infrastructure problem (timeouts, resets, gateway errors, non-JSON error pages, endless
+    429s), reported apart from contract violations: it says nothing about the contract.
+    """
+
+
+class RateLimitedTooLong(TargetUnavailable):
     """The target kept answering 429, or asked for a longer wait than the kit will make."""
 
 
@@ -81,7 +91,7 @@ class Exchange:
 
     url: str
     headers: tuple[tuple[str, str], ...]
-    status: int
+    status: int | str
 
     def curl(self) -> str:
         parts = ["curl", *(f"-H {_shell_word(f'{name}: {value}')}" for name, value in self.headers)]
@@ -115,12 +125,22 @@ class KitClient:
         budget: Budget,
         pacer: Pacer,
         timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        deadline: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tenant_header = tenant_header
         self.budget = budget
         self.pacer = pacer
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.deadline = deadline
+        self.clock = clock
+        self.retried = 0
         self.log: list[Exchange] = []
         self._secrets: dict[str, str] = {}
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False, verify=True)
@@ -160,18 +180,50 @@ class KitClient:
             params=httpx.QueryParams(params if isinstance(params, (str, Mapping)) else list(params)),
             headers=dict(headers),
         )
-        for _ in range(MAX_RATE_LIMITED_RETRIES + 1):
-            self.budget.spend()
-            self.pacer.wait()
+        failures = waits = 0
+        while True:
+            response, problem = self._attempt(request)
+            if response is not None and response.status_code == 429:
+                if waits == MAX_RATE_LIMITED_RETRIES:
+                    raise RateLimitedTooLong(f"still rate limited after {MAX_RATE_LIMITED_RETRIES} waits")
+                waits += 1
+                self.pacer.hold(_retry_after(response))
+                continue
+            if problem is None:
+                assert response is not None
+                return response
+            if failures == self.retries:
+                raise TargetUnavailable(f"GET {request.url.path}: {problem} ({failures + 1} attempts)")
+            self.pacer.hold(self.backoff * 2**failures)
+            failures += 1
+            self.retried += 1
+
+    def _attempt(self, request: httpx.Request) -> tuple[httpx.Response | None, str | None]:
+        """One try: the response, and what makes it unusable (a transient failure) if anything."""
+        remaining = None if self.deadline is None else self.deadline - self.clock()
+        if remaining is not None and remaining <= 0:
+            raise TargetUnavailable("the run's deadline has passed")
+        self.budget.spend()
+        self.pacer.wait()
+        timeout = self.timeout if remaining is None else max(0.001, min(self.timeout, remaining))
+        request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
+        try:
             response = self._http.send(request)
             response.read()
-            self._record(request, response.status_code)
-            if response.status_code != 429:
-                return response
-            self.pacer.hold(_retry_after(response))
-        raise RateLimitedTooLong(f"still rate limited after {MAX_RATE_LIMITED_RETRIES} waits")
+        except httpx.TransportError as error:
+            self._record(request, f"no response ({type(error).__name__})")
+            return None, f"no response ({type(error).__name__}: {error})"
+        self._record(request, response.status_code)
+        if response.status_code in TRANSIENT_STATUSES:
+            return response, f"{response.status_code} {response.reason_phrase}"
+        if "json" not in response.headers.get("content-type", ""):
+            return (
+                response,
+                f"a {response.status_code} answer that is not JSON ({response.headers.get('content-type')})",
+            )
+        return response, None
 
-    def _record(self, request: httpx.Request, status: int) -> None:
+    def _record(self, request: httpx.Request, status: int | str) -> None:
         shown = []
         for raw_name, raw_value in request.headers.raw:
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")

@@ -9,18 +9,30 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator
+import time
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from contract_tests.client import API_KEY_ENV, OTHER_API_KEY_ENV, Budget, BudgetExhausted, Credentials, KitClient, Pacer
+from contract_tests.client import (
+    API_KEY_ENV,
+    OTHER_API_KEY_ENV,
+    Budget,
+    BudgetExhausted,
+    Credentials,
+    KitClient,
+    Pacer,
+    Params,
+    TargetUnavailable,
+)
 from contract_tests.conformance import conformance_schema
 from contract_tests.contract import contract_from_spec, load_spec
 from contract_tests.kit import Kit
@@ -41,8 +53,10 @@ ENV: Final = {
     "profile": "FLEXPORTAL_KIT_PROFILE",
 }
 REPORT_KEY = pytest.StashKey[list[tuple[str, str, list[str]]]]()
-BUDGET_KEY = pytest.StashKey[list[str]]()
-NOT_CHECKED: Final = "not checked, the request budget is spent"
+UNCHECKED_KEY = pytest.StashKey[dict[str, str]]()
+NOT_CHECKED: Final = "not checked"
+# Exit status of a run that found no violation but could not check everything (sysexits' EX_TEMPFAIL).
+INCOMPLETE: Final = 75
 KIT_KEY = pytest.StashKey[Kit]()
 
 
@@ -72,6 +86,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--timeout", type=float, default=10.0, help="seconds to wait for each response (default: %(default)s)"
     )
+    group.addoption(
+        "--retries",
+        type=int,
+        default=3,
+        help="retries of a request that got no usable answer (timeout, reset, 502/503/504, not JSON)"
+        " (default: %(default)s)",
+    )
+    group.addoption(
+        "--backoff",
+        type=float,
+        default=0.5,
+        help="seconds before the first retry, doubled for each next one (default: %(default)s)",
+    )
+    group.addoption("--deadline", type=float, help="seconds the whole run may take; requests stop after it")
     group.addoption(
         "--max-pages", type=int, default=25, help="pages a traversal follows at most (default: %(default)s)"
     )
@@ -111,7 +139,7 @@ def pytest_configure(config: pytest.Config) -> None:
         set_hypothesis_home_dir(scratch)
         config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
     config.stash[REPORT_KEY] = []
-    config.stash[BUDGET_KEY] = []
+    config.stash[UNCHECKED_KEY] = {}
 
 
 @pytest.fixture(scope="session")
@@ -149,12 +177,16 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
     budget = pytestconfig.getoption("max_requests")
     if budget is None and not target.in_process:
         budget = 3000
-    client = KitClient(
+    deadline = pytestconfig.getoption("deadline")
+    client = _RunClient(
         target.base_url,
         tenant_header=contract.tenant_header,
-        budget=_RunBudget(budget),
+        budget=Budget(budget),
         pacer=Pacer(pytestconfig.getoption("rate")),
         timeout=pytestconfig.getoption("timeout"),
+        retries=pytestconfig.getoption("retries"),
+        backoff=pytestconfig.getoption("backoff"),
+        deadline=None if deadline is None else time.monotonic() + deadline,
     )
     for credentials in (target.main, target.other):
         if credentials is not None:
@@ -184,8 +216,12 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    if report.skipped and NOT_CHECKED in str(report.longrepr):
-        item.config.stash[BUDGET_KEY].append(item.name)
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and report.longrepr[2].startswith(f"Skipped: {NOT_CHECKED}")
+    ):
+        item.config.stash[UNCHECKED_KEY].setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
     if report.when == "call" and report.failed:
         kit = getattr(item, "funcargs", {}).get("kit")
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
@@ -196,17 +232,18 @@ def pytest_runtest_makereport(
     return report
 
 
-class _RunBudget(Budget):
-    """A budget whose exhaustion skips the property at hand (and every later one) at once.
+class _RunClient(KitClient):
+    """Ends the property at hand at once, as not checked, when the run cannot check it.
 
-    A skip, unlike an error, is not retried or shrunk by Hypothesis, so a spent budget costs
-    no further requests and no time.
+    A spent budget, a passed deadline or an unavailable target says nothing about the contract.
+    As a skip, unlike an error, it is not retried or shrunk by Hypothesis, so it costs no further
+    requests or time; the summary lists it and the exit status tells it from a violation.
     """
 
-    def spend(self) -> None:
+    def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
         try:
-            super().spend()
-        except BudgetExhausted as error:
+            return super().send(method, url, params, headers)
+        except (BudgetExhausted, TargetUnavailable) as error:
             raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
 
 
@@ -223,21 +260,24 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     failures = config.stash.get(REPORT_KEY, [])
     kit = config.stash.get(KIT_KEY, None)
     findings = kit.findings if kit is not None else []
-    skipped = config.stash.get(BUDGET_KEY, [])
+    unchecked = config.stash.get(UNCHECKED_KEY, {})
     write = terminalreporter.write_line
     terminalreporter.section("FlexPortal contract kit")
     if kit is not None:
         where = "an in-process mock" if kit.target.in_process else kit.target.base_url
-        write(f"target: {where}, tenant {kit.target.main.tenant}; {kit.client.budget.spent} requests sent")
-    if not failures:
+        retried = f", {kit.client.retried} retried" if kit.client.retried else ""
+        write(f"target: {where}, tenant {kit.target.main.tenant}; {kit.client.budget.spent} requests sent{retried}")
+    if not failures and not unchecked:
         write("every property checked holds")
+    elif not failures:
+        write(f"no violation found, but {len(unchecked)} properties could not be checked (exit status {INCOMPLETE})")
     for name, title, curls in failures:
         write(f"FAILED {name}: {title}")
         shown = curls if len(curls) <= 12 else [*curls[:6], f"... {len(curls) - 12} more ...", *curls[-6:]]
         for line in shown:
             write(f"    {line}")
-    if skipped:
-        write(f"NOT CHECKED (request budget spent): {', '.join(dict.fromkeys(skipped))}")
+    for name, reason in unchecked.items():
+        write(f"NOT CHECKED {name}: {reason.removeprefix(NOT_CHECKED + ': ')}")
     if findings:
         verdict = "failing the run" if config.getoption("strict_data") else "reported, not failing the run"
         write(f"data consistency: {len(findings)} finding(s), {verdict}")
@@ -246,8 +286,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.stash.get(BUDGET_KEY, []) and exitstatus == pytest.ExitCode.OK:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if session.config.stash.get(UNCHECKED_KEY, {}) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = INCOMPLETE
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
