@@ -35,3 +35,13 @@ def build_stores(settings: Settings) -> dict[str, TenantStore]:
             gc.enable()
     gc.freeze()
     return stores
+
+
+class LiveStores:
+    """The stores being served now. A reload replaces them whole, in one assignment, so every
+    request sees one consistent dataset: the one it found when it started."""
+
+    __slots__ = ("current",)
+
+    def __init__(self, stores: dict[str, TenantStore]) -> None:
+        self.current = stores
