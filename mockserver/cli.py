@@ -30,7 +30,7 @@ can override it with a Prefer header of comma-separated preferences, for example
   Prefer: code=503
   Prefer: latency=200-800, fault-rate=0.2
   Prefer: empty, slow=5000
-  code=STATUS      answer this status (one the operation documents; 200 answers normally)
+  code=STATUS      answer this status (one the operation documents; 200: no fault, no limit)
   latency=MS       wait MS milliseconds, or a random time in MIN-MAX, before answering
   fault-rate=R     answer 500 or 503 with probability R (0 to 1)
   rate-limit=N     allow N requests per minute per API key, then 429 with Retry-After (0: off)

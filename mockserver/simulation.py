@@ -5,7 +5,7 @@ apply to every API request, and a request can override any of them with a `Prefe
 (see `prefer.py`), for instance `Prefer: code=503` or `Prefer: latency=2000, empty`. A request
 is simulated after routing, authentication and the tenant check, in this order:
 
-1. `code` forces a status the operation documents (`200` answers normally, skipping 2 to 4);
+1. `code` forces a status the operation documents (`200` skips 2 and 3);
 2. `rate-limit` counts the request against its API key, answering 429 when over the limit;
 3. `fault-rate` answers 500 or 503 at that rate;
 4. `empty` answers an empty page (List Customers) or 404 (Get Customer).
@@ -228,8 +228,8 @@ class Simulator:
                     f"use one of {_listed(sorted(documented))}"
                 )
             if status != 200:
-                return SIMULATED_ERRORS[status](f"Simulated {status}: the status was forced (Prefer: code={status})")
-            return False
+                return SIMULATED_ERRORS[status](f"Simulated {status}: the status was forced")
+            return config.empty
         if config.rate_limit:
             retry_after = self._limiter.hit(api_key, config.rate_limit)
             if retry_after is not None:
