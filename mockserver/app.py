@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher))
-    app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.current.items()}
+    app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     return app
 
 

@@ -27,7 +27,7 @@ class CustomerEndpoints:
     async def _admit(self, request: Request, operation: str) -> tuple[TenantStore, bool]:
         """The caller's tenant store, once authenticated and simulated; and whether to answer empty."""
         key = authenticate(request.headers.getlist("authorization"), self._api_keys)
-        store = resolve_tenant(request.headers.getlist("tenant-id"), self._stores.current)
+        store = resolve_tenant(request.headers.getlist("tenant-id"), self._stores)
         prefer = request.headers.getlist("prefer")
         if prefer or self._simulator.active:
             return store, await self._simulator.simulate(operation, key, prefer)

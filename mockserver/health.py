@@ -16,7 +16,7 @@ def health_endpoint(stores: LiveStores) -> Callable[[Request], Awaitable[Respons
     """A handler answering `{"status": "ok", "tenants": {tenant: customers}}` for the data served now."""
 
     async def health(request: Request) -> Response:
-        tenants = {tenant: len(store) for tenant, store in stores.current.items()}
+        tenants = {tenant: len(store) for tenant, store in stores.items()}
         return json_response(orjson.dumps({"status": "ok", "tenants": tenants}))
 
     return health

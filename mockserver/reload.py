@@ -70,6 +70,6 @@ class FixtureWatcher:
         except Exception:
             self._logger.exception("fixture file %s not reloaded; still serving the last good data", self._path)
             return
-        self._live.current = stores
+        self._live.replace(stores)
         sizes = ", ".join(f"{tenant} ({len(store)} customers)" for tenant, store in stores.items())
         self._logger.info("reloaded %s: %s", self._path, sizes)
