@@ -1,8 +1,8 @@
-"""Per-API-key request counting in fixed one-minute windows, the way FlexPortal's plans limit clients.
+"""Per-API-key request counting in one-minute windows, the way FlexPortal's plans limit clients.
 
-Only the current window's counters are kept: when a window ends they are dropped together, so
-memory holds at most one small counter per key seen in the last minute, however many keys
-come and go. Keys are held as short digests, never as given.
+A key's window opens with its first request and lasts a minute; its budget is then full again.
+Windows that have ended are swept out once a minute, so memory holds at most the keys seen in
+the last two minutes, however many come and go. Keys are held as short digests, never as given.
 """
 
 from __future__ import annotations
@@ -17,27 +17,30 @@ WINDOW_SECONDS: Final = 60.0
 
 
 class RateLimiter:
-    """Counts each key's requests in the current window and says whether one more is allowed."""
+    """Counts each key's requests in its current window and says whether one more is allowed."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._window = math.floor(clock() / WINDOW_SECONDS)
-        self._counts: dict[bytes, int] = {}
+        self._swept = clock()
+        self._windows: dict[bytes, tuple[float, int]] = {}
 
     def __len__(self) -> int:
-        """The number of keys counted in the current window."""
-        return len(self._counts)
+        """The number of keys whose window is held."""
+        return len(self._windows)
 
     def hit(self, key: str, limit: int) -> int | None:
-        """Count a request by `key`; None if it is within `limit`, else the whole seconds until the window ends."""
+        """Count a request by `key`; None if it is within `limit`, else the whole seconds until its window ends."""
         now = self._clock()
-        window = math.floor(now / WINDOW_SECONDS)
-        if window != self._window:
-            self._window = window
-            self._counts = {}
+        if now - self._swept >= WINDOW_SECONDS:
+            self._windows = {
+                digest: window for digest, window in self._windows.items() if now - window[0] < WINDOW_SECONDS
+            }
+            self._swept = now
         digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).digest()
-        count = self._counts.get(digest, 0) + 1
-        self._counts[digest] = count
-        if count <= limit:
+        start, count = self._windows.get(digest, (now, 0))
+        if now - start >= WINDOW_SECONDS:
+            start, count = now, 0
+        self._windows[digest] = (start, count + 1)
+        if count + 1 <= limit:
             return None
-        return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        return max(1, math.ceil(start + WINDOW_SECONDS - now))

@@ -48,6 +48,11 @@ class RunningMock:
         assert self.process is not None
         self.process.send_signal(sig)
 
+    def wait_for_exit(self, timeout: float = 30) -> int:
+        """The exit code, once the process has ended by itself."""
+        assert self.process is not None
+        return self.process.wait(timeout)
+
 
 def _collect(stream: IO[str], lines: list[str]) -> None:
     for line in stream:
