@@ -1,28 +1,47 @@
-"""The application factory: routes, and the one place where errors become responses."""
+"""The application factory: routes, middleware, and the one place where errors become responses."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mockserver.accesslog import AccessLog
+from mockserver.cors import cors_middleware
 from mockserver.cursor import CursorCodec
-from mockserver.dataset import build_stores
+from mockserver.dataset import LiveStores, build_stores
+from mockserver.docs import docs_routes
 from mockserver.endpoints import CustomerEndpoints
 from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
+from mockserver.health import health_endpoint
+from mockserver.reload import FixtureWatcher
 from mockserver.responses import error_response
 from mockserver.settings import Settings
-from mockserver.spec import spec_bytes
+from mockserver.simulation import Simulator
+from mockserver.spec import documented_statuses, load_spec, spec_bytes
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    """A mock server holding the dataset `settings` describe (the defaults when None)."""
+    """A mock server holding the dataset `settings` describe (the defaults when None).
+
+    Raises ValueError when the simulation asks for what the contract does not document.
+    """
     settings = settings or Settings()
-    stores = build_stores(settings)
-    endpoints = CustomerEndpoints(stores, CursorCodec(settings.signing_key), settings.api_keys)
     spec = spec_bytes()
+    contract = load_spec(spec)
+    simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
+    stores = LiveStores(build_stores(settings))
+    endpoints = CustomerEndpoints(stores, CursorCodec(settings.signing_key), settings.api_keys, simulator)
 
     async def openapi(request: Request) -> Response:
         return Response(spec, media_type="application/yaml")
@@ -31,11 +50,40 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/v1/customers", endpoints.list_customers, methods=["GET"]),
         Route("/v1/customers/{customerId}", endpoints.get_customer, methods=["GET"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
+        Route("/healthz", health_endpoint(stores), methods=["GET"]),
+        *docs_routes(contract),
     ]
+    middleware = [Middleware(AccessLog)]
+    if settings.cors_origins:
+        middleware.append(cors_middleware(settings.cors_origins))
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    watcher = None
+    if settings.fixtures is not None:
+        logger = logging.getLogger("flexportal_mock.reload")
+        build = functools.partial(build_stores, settings)
+        watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher))
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     return app
+
+
+def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """A lifespan that watches the fixture file (if any) while the server runs."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if watcher is None:
+            yield
+            return
+        task = asyncio.create_task(watcher.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
 
 
 async def _api_error(request: Request, error: Exception) -> Response:

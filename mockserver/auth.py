@@ -19,8 +19,8 @@ def is_valid_tenant_id(value: str) -> bool:
     return TENANT_ID.fullmatch(value) is not None
 
 
-def authenticate(authorization: Sequence[str], api_keys: frozenset[str]) -> None:
-    """Accept a single `Bearer <key>` header whose key is known (any non-empty key if none are configured)."""
+def authenticate(authorization: Sequence[str], api_keys: frozenset[str]) -> str:
+    """The key of a single `Bearer <key>` header, if it is known (any non-empty key if none are configured)."""
     if not authorization:
         raise Unauthorized("Send the API key as 'Authorization: Bearer <key>'")
     if len(authorization) > 1:
@@ -31,6 +31,7 @@ def authenticate(authorization: Sequence[str], api_keys: frozenset[str]) -> None
         raise Unauthorized("The Authorization header must be 'Bearer <key>'")
     if api_keys and not any(_same(key, known) for known in api_keys):
         raise Unauthorized("Unknown API key")
+    return key
 
 
 def resolve_tenant(tenant_id: Sequence[str], tenants: Mapping[str, T]) -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import sys
@@ -15,16 +16,36 @@ from mockserver import __version__
 from mockserver.app import create_app
 from mockserver.dataset import dataset_records
 from mockserver.fixturefile import FixtureError, dump_fixtures
-from mockserver.settings import DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS, Settings
+from mockserver.logconfig import LOG_FORMATS, logging_config
+from mockserver.settings import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS, Settings
+from mockserver.simulation import DEFAULT_SLOW_MS, Latency, SimulationConfig
 
 SECRET_ENV = "FLEXPORTAL_MOCK_CURSOR_SECRET"
+
+EPILOG = f"""\
+The cursor signing secret can also come from ${SECRET_ENV}.
+
+Simulation is off by default. Each flag above sets it for every API request, and a request
+can override it with a Prefer header of comma-separated preferences, for example
+  Prefer: code=503
+  Prefer: latency=200-800, fault-rate=0.2
+  Prefer: empty, slow=5000
+  code=STATUS      answer this status (one the operation documents; 200: no fault, no limit)
+  latency=MS       wait MS milliseconds, or a random time in MIN-MAX, before answering
+  fault-rate=R     answer 500 or 503 with probability R (0 to 1)
+  rate-limit=N     allow N requests per minute per API key, then 429 with Retry-After (0: off)
+  empty[=false]    List Customers answers an empty page, Get Customer 404
+  slow[=MS]        wait MS more (alone: --slow, or {DEFAULT_SLOW_MS} ms)
+Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth).
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flexportal-mock",
         description="Serve FlexPortal's List Customers and Get Customer API over a seeded, deterministic dataset.",
-        epilog=f"The cursor signing secret can also come from ${SECRET_ENV}.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
@@ -59,8 +80,44 @@ def build_parser() -> argparse.ArgumentParser:
     access.add_argument(
         "--cursor-secret", metavar="SECRET", help="key that signs cursors (default: derived from --seed)"
     )
-    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    access.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a browser origin allowed to call the API, as http://localhost:5173; repeat for several (default: any)",
+    )
+    simulation = parser.add_argument_group("simulation (all off by default; see Prefer below)")
+    simulation.add_argument(
+        "--latency", type=_latency, metavar="MS|MIN-MAX", help="delay every API answer, fixed or random in a range"
+    )
+    simulation.add_argument(
+        "--fault-rate", type=float, default=0.0, metavar="R", help="answer 500 or 503 to this share of requests (0-1)"
+    )
+    simulation.add_argument(
+        "--force-status", type=int, metavar="STATUS", help="answer every API request with this documented status"
+    )
+    simulation.add_argument(
+        "--rate-limit", type=int, default=0, metavar="N", help="allow N requests per minute per API key, then 429"
+    )
+    simulation.add_argument("--empty", action="store_true", help="answer every list empty, every Get Customer 404")
+    simulation.add_argument("--slow", type=int, default=0, metavar="MS", help="make every API answer MS slower")
+    logs = parser.add_argument_group("logging")
+    logs.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    logs.add_argument(
+        "--log-format",
+        default="text",
+        choices=LOG_FORMATS,
+        help="text lines, or one JSON object per line (default: %(default)s)",
+    )
     return parser
+
+
+def _latency(text: str) -> Latency:
+    try:
+        return Latency.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
@@ -75,6 +132,15 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             api_keys=frozenset(args.api_key),
             fixtures=args.fixtures,
             cursor_secret=secret.encode() if secret else None,
+            cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),
+            simulation=SimulationConfig(
+                latency=args.latency or Latency(),
+                fault_rate=args.fault_rate,
+                force_status=args.force_status,
+                rate_limit=args.rate_limit,
+                empty=args.empty,
+                slow_ms=args.slow,
+            ),
         )
     except ValueError as error:
         parser.error(str(error))
@@ -88,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.export is not None:
             return _export(settings, args.export)
         app = create_app(settings)
-    except FixtureError as error:
+    except (FixtureError, ValueError) as error:
         print(f"flexportal-mock: {error}", file=sys.stderr)
         return 2
     try:
@@ -97,8 +163,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
     print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1]), flush=True)
-    config = uvicorn.Config(app, log_level=args.log_level, server_header=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    config = uvicorn.Config(
+        app,
+        log_config=logging_config(args.log_format, args.log_level),
+        log_level=args.log_level,
+        access_log=False,
+        server_header=False,
+    )
+    if settings.simulation.active:
+        logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn has shut down gracefully on Ctrl-C and re-raised it; end the way a shell expects, quietly.
+        return 130
     return 0
 
 
@@ -121,7 +199,7 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
             f"  data:     {source}",
             f"  tenants:  {tenants}",
             f"  auth:     {auth}",
-            f"  contract: {base}/openapi.yaml",
+            f"  contract: {base}/openapi.yaml (docs: {base}/docs)",
             "Try:",
             f"  curl -H 'Authorization: Bearer {key}' -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",
         ]

@@ -10,7 +10,9 @@
     ├── NotFound (404)
     │   └── CustomerNotFound
     ├── MethodNotAllowed (405)
-    └── InternalError (500)
+    ├── RateLimited (429)
+    ├── InternalError (500)
+    └── ServiceUnavailable (503)
 
 Each class carries the status and the `code` that `openapi.yaml` documents; `app.py` turns
 any of them into the `{"error": {"code", "message"}}` envelope in one place.
@@ -85,9 +87,22 @@ class MethodNotAllowed(ApiError):
     code = "METHOD_NOT_ALLOWED"
 
 
+class RateLimited(ApiError):
+    status_code = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
 class InternalError(ApiError):
     status_code = 500
     code = "INTERNAL_ERROR"
+
+
+class ServiceUnavailable(ApiError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"
 
 
 def quote(value: str, limit: int = 64) -> str:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 from mockserver.auth import is_valid_tenant_id
+from mockserver.simulation import SimulationConfig
 
 DEFAULT_SEED: Final = 7
 DEFAULT_CUSTOMERS: Final = 1000
 DEFAULT_TENANTS: Final = ("acme", "globex")
 MAX_CUSTOMERS: Final = 5_000_000
+ANY_ORIGIN: Final = "*"
+ORIGIN: Final = re.compile(r"https?://[^/?#\s]+")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -23,6 +27,10 @@ class Settings:
     the tenants and customers of a fixture file. `api_keys` empty means any non-empty bearer
     key is accepted. `cursor_secret` signs cursors; by default it is derived from the seed, so
     replicas started with the same flags accept each other's cursors and serve identical bytes.
+
+    `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
+    `simulation` says what to simulate (nothing by default). A fixture file is checked for
+    changes every `reload_interval` seconds and served anew when it changed and is valid.
     """
 
     seed: int = DEFAULT_SEED
@@ -31,6 +39,9 @@ class Settings:
     api_keys: frozenset[str] = field(default_factory=frozenset)
     fixtures: Path | None = None
     cursor_secret: bytes | None = None
+    cors_origins: tuple[str, ...] = (ANY_ORIGIN,)
+    simulation: SimulationConfig = field(default_factory=SimulationConfig)
+    reload_interval: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0 <= self.customers <= MAX_CUSTOMERS:
@@ -47,6 +58,11 @@ class Settings:
                 raise ValueError("an API key must be non-empty and contain no whitespace")
         if self.cursor_secret is not None and len(self.cursor_secret) < 16:
             raise ValueError("the cursor secret must be at least 16 bytes")
+        for origin in self.cors_origins:
+            if origin != ANY_ORIGIN and ORIGIN.fullmatch(origin) is None:
+                raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port], as in http://localhost:5173")
+        if not 0.05 <= self.reload_interval <= 60:
+            raise ValueError("the reload interval must be from 0.05 to 60 seconds")
 
     @property
     def signing_key(self) -> bytes:

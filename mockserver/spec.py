@@ -24,3 +24,13 @@ def load_spec(data: bytes | None = None) -> dict[str, Any]:
 def component_schema(spec: dict[str, Any], name: str) -> dict[str, Any]:
     """A standalone JSON Schema for `#/components/schemas/<name>`, its references resolvable."""
     return {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+
+
+def documented_statuses(spec: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """Each operation's documented response statuses, by `operationId`."""
+    return {
+        operation["operationId"]: frozenset(int(code) for code in operation.get("responses", {}) if code.isdigit())
+        for path in spec["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }

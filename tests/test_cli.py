@@ -27,6 +27,11 @@ def test_help_lists_the_options() -> None:
     assert result.returncode == 0
     for option in ("--host", "--port", "--seed", "--customers", "--tenant", "--api-key", "--fixtures", "--export"):
         assert option in result.stdout
+    for option in ("--cors-origin", "--latency", "--fault-rate", "--force-status", "--rate-limit", "--empty", "--slow"):
+        assert option in result.stdout
+    assert "--log-format" in result.stdout and "Prefer: code=503" in result.stdout
+    for preference in ("code=", "latency=", "fault-rate=", "rate-limit=", "empty", "slow"):
+        assert f"  {preference}" in result.stdout, preference
 
 
 def test_version() -> None:
@@ -43,6 +48,13 @@ def test_version() -> None:
         (["--api-key", ""], "API key must be non-empty"),
         (["--cursor-secret", "short"], "at least 16 bytes"),
         (["--port", "http"], "invalid int value"),
+        (["--fault-rate", "1.5"], "fault rate must be from 0 to 1"),
+        (["--latency", "500-100"], "latency must be MS or MIN-MAX"),
+        (["--force-status", "404"], "status 404 is not documented for listCustomers"),
+        (["--force-status", "418"], "status 418 cannot be simulated"),
+        (["--rate-limit", "-3"], "rate limit must be 0 (off)"),
+        (["--cors-origin", "localhost:3000"], "is not an origin"),
+        (["--log-format", "xml"], "invalid choice"),
     ],
 )
 def test_bad_flags_are_refused_clearly(args: list[str], message: str) -> None:
@@ -107,6 +119,16 @@ def test_stops_cleanly_on_sigterm() -> None:
     # uvicorn shuts down gracefully, then ends by the signal it caught, as Unix programs do.
     assert mock.exit_code in (0, -signal.SIGTERM)
     assert "Finished server process" in mock.log and "Traceback" not in mock.log
+
+
+def test_stops_cleanly_on_ctrl_c() -> None:
+    with running_mock("--customers", "5") as mock:
+        assert httpx.get(f"{mock.base_url}/healthz").status_code == 200
+        mock.send_signal(signal.SIGINT)
+        exit_code = mock.wait_for_exit()
+    assert exit_code == mock.exit_code == 130, "uvicorn stops gracefully, then the CLI ends as Ctrl-C does"
+    assert "Finished server process" in mock.log
+    assert "Traceback" not in mock.log and "KeyboardInterrupt" not in mock.log
 
 
 def test_cursor_secret_from_the_environment_is_shared_by_replicas() -> None:

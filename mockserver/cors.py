@@ -1,0 +1,30 @@
+"""Cross-origin access, so that a browser app served from another origin can call the mock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+EXPOSED_HEADERS: Final = ("Retry-After", "WWW-Authenticate", "Allow")
+"""Response headers a client reads beyond those CORS always lets through (Content-Type and the like)."""
+
+
+def cors_middleware(origins: Sequence[str]) -> Middleware:
+    """Starlette's CORS middleware for `origins` (`*`: any), for the API's GET operations.
+
+    Any request header may be sent (`Authorization`, `Tenant-ID`, `Prefer` and whatever else an
+    app adds), preflights are cached for ten minutes, and pages on public origins may call a mock
+    on a developer's machine (Private Network Access).
+    """
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=list(origins),
+        allow_methods=["GET", "HEAD"],
+        allow_headers=["*"],
+        expose_headers=list(EXPOSED_HEADERS),
+        allow_private_network=True,
+        max_age=600,
+    )

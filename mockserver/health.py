@@ -1,0 +1,22 @@
+"""`GET /healthz`: whether the mock is up and what it serves, for scripts and orchestrators; no auth."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.dataset import LiveStores
+from mockserver.responses import json_response
+
+
+def health_endpoint(stores: LiveStores) -> Callable[[Request], Awaitable[Response]]:
+    """A handler answering `{"status": "ok", "tenants": {tenant: customers}}` for the data served now."""
+
+    async def health(request: Request) -> Response:
+        tenants = {tenant: len(store) for tenant, store in stores.items()}
+        return json_response(orjson.dumps({"status": "ok", "tenants": tenants}))
+
+    return health
