@@ -216,7 +216,8 @@ class KitClient:
         self._record(request, response.status_code)
         if response.status_code in TRANSIENT_STATUSES:
             return response, f"{response.status_code} {response.reason_phrase}"
-        if "json" not in response.headers.get("content-type", ""):
+        if response.is_success and "json" not in response.headers.get("content-type", ""):
+            # A page where a JSON answer was due: a captive portal or a misrouted proxy, not the API.
             return (
                 response,
                 f"a {response.status_code} answer that is not JSON ({response.headers.get('content-type')})",
