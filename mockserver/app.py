@@ -24,6 +24,7 @@ from mockserver.docs import docs_routes
 from mockserver.endpoints import CustomerEndpoints
 from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
 from mockserver.health import health_endpoint
+from mockserver.limits import RequestLimits
 from mockserver.reload import FixtureWatcher
 from mockserver.responses import error_response
 from mockserver.settings import Settings
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health_endpoint(stores), methods=["GET"]),
         *docs_routes(contract),
     ]
-    middleware = [Middleware(AccessLog)]
+    middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}

@@ -18,10 +18,14 @@ def json_response(body: bytes, status_code: int = 200, headers: dict[str, str] |
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)
 
 
+def error_body(error: ApiError) -> bytes:
+    """The documented envelope for `error`: `{"error": {"code", "message"}}`, encoded."""
+    return orjson.dumps({"error": {"code": error.code, "message": error.message}})
+
+
 def error_response(error: ApiError) -> Response:
-    """The documented envelope for `error`: `{"error": {"code", "message"}}`."""
-    body = orjson.dumps({"error": {"code": error.code, "message": error.message}})
-    return json_response(body, error.status_code, error.headers)
+    """`error` as a response: its status, its headers and the envelope."""
+    return json_response(error_body(error), error.status_code, error.headers)
 
 
 def page_body(items: Sequence[bytes], limit: int, has_more: bool, next_cursor: str | None) -> bytes:
