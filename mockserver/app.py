@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     contract = load_spec(spec)
     simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
     stores = LiveStores(build_stores(settings))
-    endpoints = CustomerEndpoints(stores, CursorCodec(settings.signing_key), settings.api_keys, simulator)
+    endpoints = CustomerEndpoints(stores, CursorCodec(settings.cursor_secret), settings.api_keys, simulator)
 
     async def openapi(request: Request) -> Response:
         return Response(spec, media_type="application/yaml")

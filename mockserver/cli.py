@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
@@ -80,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="an accepted bearer key; repeat for several (default: any non-empty key)",
     )
     access.add_argument(
-        "--cursor-secret", metavar="SECRET", help="key that signs cursors (default: derived from --seed)"
+        "--cursor-secret",
+        metavar="SECRET",
+        help="key that signs cursors, at least 16 bytes; give replicas the same one (default: random at each start)",
     )
     access.add_argument(
         "--cors-origin",
@@ -127,13 +130,12 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         parser.error("--fixtures serves the tenants and customers of its file; drop --tenant and --customers")
     secret = args.cursor_secret or os.environ.get(SECRET_ENV)
     try:
-        return Settings(
+        settings = Settings(
             seed=args.seed,
             customers=DEFAULT_CUSTOMERS if args.customers is None else args.customers,
             tenants=tuple(args.tenant) if args.tenant else DEFAULT_TENANTS,
             api_keys=frozenset(args.api_key),
             fixtures=args.fixtures,
-            cursor_secret=secret.encode() if secret else None,
             cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),
             simulation=SimulationConfig(
                 latency=args.latency or Latency(),
@@ -144,6 +146,8 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 slow_ms=args.slow,
             ),
         )
+        # Without one given, each start signs with a random key of its own.
+        return replace(settings, cursor_secret=secret.encode()) if secret else settings
     except ValueError as error:
         parser.error(str(error))
 

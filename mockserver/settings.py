@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -25,8 +25,9 @@ class Settings:
 
     `seed`, `customers` and `tenants` describe a generated dataset; `fixtures` replaces it with
     the tenants and customers of a fixture file. `api_keys` empty means any non-empty bearer
-    key is accepted. `cursor_secret` signs cursors; by default it is derived from the seed, so
-    replicas started with the same flags accept each other's cursors and serve identical bytes.
+    key is accepted. `cursor_secret` signs cursors: a random one for each server unless given, so
+    that nobody can forge a cursor; replicas given the same one accept each other's cursors and,
+    with the same dataset, serve identical bytes.
 
     `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
     `simulation` says what to simulate (nothing by default). A fixture file is checked for
@@ -38,7 +39,7 @@ class Settings:
     tenants: tuple[str, ...] = DEFAULT_TENANTS
     api_keys: frozenset[str] = field(default_factory=frozenset)
     fixtures: Path | None = None
-    cursor_secret: bytes | None = None
+    cursor_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     cors_origins: tuple[str, ...] = (ANY_ORIGIN,)
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     reload_interval: float = 0.5
@@ -56,17 +57,10 @@ class Settings:
         for key in self.api_keys:
             if not key or any(char.isspace() for char in key):
                 raise ValueError("an API key must be non-empty and contain no whitespace")
-        if self.cursor_secret is not None and len(self.cursor_secret) < 16:
+        if len(self.cursor_secret) < 16:
             raise ValueError("the cursor secret must be at least 16 bytes")
         for origin in self.cors_origins:
             if origin != ANY_ORIGIN and ORIGIN.fullmatch(origin) is None:
                 raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port], as in http://localhost:5173")
         if not 0.05 <= self.reload_interval <= 60:
             raise ValueError("the reload interval must be from 0.05 to 60 seconds")
-
-    @property
-    def signing_key(self) -> bytes:
-        """The key cursors are signed with."""
-        if self.cursor_secret is not None:
-            return self.cursor_secret
-        return hashlib.sha256(f"flexportal-mock cursor key, seed {self.seed}".encode()).digest()

@@ -14,6 +14,8 @@ from tests.expectations import expected_ids
 
 PARAMS = {"sortBy": "lastName", "sortOrder": "asc", "limit": 20}
 
+SECRET = b"one key for both servers"
+
 
 def changed_copy(records: list[dict[str, Any]], first_page: set[str]) -> list[dict[str, Any]]:
     """Remove customers on and after the first page, add new ones, and move some in the order."""
@@ -32,7 +34,7 @@ def changed_copy(records: list[dict[str, Any]], first_page: set[str]) -> list[di
 
 
 def test_a_traversal_across_a_data_change_neither_repeats_nor_skips(tmp_path: Path) -> None:
-    settings = Settings(seed=11, customers=150, tenants=("acme",))
+    settings = Settings(seed=11, customers=150, tenants=("acme",), cursor_secret=SECRET)
     before = dataset_records(settings)["acme"]
     with client_for(settings) as client:
         first = client.get("/v1/customers", params=PARAMS, headers=HEADERS).json()
@@ -41,8 +43,8 @@ def test_a_traversal_across_a_data_change_neither_repeats_nor_skips(tmp_path: Pa
     after = changed_copy(before, set(first_ids))
     fixture = tmp_path / "changed.json"
     fixture.write_bytes(dump_fixtures({"acme": after}))
-    # Same seed, so the same cursor key: as if the server's data had changed under the client.
-    with client_for(Settings(seed=11, fixtures=fixture)) as changed_server:
+    # The same cursor key: as if the server's data had changed under the client.
+    with client_for(Settings(seed=11, fixtures=fixture, cursor_secret=SECRET)) as changed_server:
         rest = [
             c["customerId"]
             for page in traverse(changed_server, {**PARAMS, "startAfter": first["nextCursor"]})

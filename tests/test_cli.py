@@ -89,7 +89,7 @@ def test_default_dataset_serves_over_real_http() -> None:
         assert "acme (1000 customers), globex (1000 customers)" in mock.banner
 
 
-def test_two_processes_with_the_same_flags_serve_identical_bytes() -> None:
+def test_two_processes_with_the_same_flags_and_secret_serve_identical_bytes() -> None:
     def pages(base_url: str) -> list[bytes]:
         bodies, params = [], {"limit": 40, "sortBy": "firstName", "sortOrder": "asc", "status": "active"}
         with httpx.Client(base_url=base_url, headers=HEADERS) as client:
@@ -101,16 +101,26 @@ def test_two_processes_with_the_same_flags_serve_identical_bytes() -> None:
                     return bodies
                 params["startAfter"] = cursor
 
-    with (
-        running_mock("--seed", "42", "--customers", "200") as one,
-        running_mock("--seed", "42", "--customers", "200") as two,
-    ):
+    flags = ("--seed", "42", "--customers", "200", "--cursor-secret", "shared by both replicas")
+    with running_mock(*flags) as one, running_mock(*flags) as two:
         first, second = pages(one.base_url), pages(two.base_url)
         cursor = httpx.get(f"{one.base_url}/v1/customers", headers=HEADERS).json()["nextCursor"]
         assert (
             httpx.get(f"{two.base_url}/v1/customers", params={"startAfter": cursor}, headers=HEADERS).status_code == 200
         )
     assert len(first) > 2 and first == second
+
+
+def test_without_a_shared_secret_each_start_signs_with_its_own_key() -> None:
+    """The same data, but a cursor of one start means nothing to the next: nobody can forge one."""
+    with running_mock("--customers", "30") as one, running_mock("--customers", "30") as two:
+        first = httpx.get(f"{one.base_url}/v1/customers", params={"limit": 3}, headers=HEADERS).json()
+        second = httpx.get(f"{two.base_url}/v1/customers", params={"limit": 3}, headers=HEADERS).json()
+        assert first["customers"] == second["customers"] and first["nextCursor"] != second["nextCursor"]
+        refused = httpx.get(
+            f"{two.base_url}/v1/customers", params={"limit": 3, "startAfter": first["nextCursor"]}, headers=HEADERS
+        )
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "INVALID_CURSOR"
 
 
 def test_stops_cleanly_on_sigterm() -> None:

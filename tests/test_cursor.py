@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import string
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mockserver import Settings
 from mockserver.cursor import CursorCodec
 from mockserver.errors import InvalidCursor
 from mockserver.query import MAX_CURSOR_LENGTH
@@ -75,3 +78,23 @@ def test_every_single_character_change_is_detected() -> None:
             if changed != token:
                 with pytest.raises(InvalidCursor):
                     CODEC.decode(changed, "acme", FINGERPRINT)
+
+
+def test_a_cursor_shows_only_what_its_page_showed() -> None:
+    """The payload is the version, the tenant, the query, and the last customer's sort value and id."""
+    token = CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
+    payload = token.split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert orjson.loads(decoded) == [1, "acme", FINGERPRINT, "Zoë", "cus_1"]
+
+
+def test_a_cursor_signed_with_another_key_is_refused() -> None:
+    forged = CursorCodec(b"an attacker's guess of the key!!").encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
+    with pytest.raises(InvalidCursor):
+        CODEC.decode(forged, "acme", FINGERPRINT)
+
+
+def test_each_settings_value_gets_its_own_random_key() -> None:
+    one, two = Settings(), Settings()
+    assert len(one.cursor_secret) == 32 and one.cursor_secret != two.cursor_secret
+    assert "cursor_secret" not in repr(one)

@@ -779,7 +779,7 @@ def test_cli_serves_the_edge_file() -> None:
 
 # --- export round trip ---------------------------------------------------------------------------
 
-EXPORT_SETTINGS = Settings(seed=3, customers=40, tenants=("t1",))
+EXPORT_SETTINGS = Settings(seed=3, customers=40, tenants=("t1",), cursor_secret=b"one key for both servers")
 EXPORT_HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "t1"}
 
 
@@ -803,7 +803,7 @@ def test_export_is_stable_and_loads(exported: Path) -> None:
 
 
 def test_serving_an_export_gives_byte_identical_pages(exported: Path) -> None:
-    """Same seed (so the same cursor key), same data: every page and cursor is the same bytes."""
+    """Same cursor key, same data: every page and cursor is the same bytes."""
     queries: list[dict[str, Any]] = [
         {},
         {"limit": 7, "sortBy": "lastName", "sortOrder": "asc"},
@@ -811,7 +811,10 @@ def test_serving_an_export_gives_byte_identical_pages(exported: Path) -> None:
         {"limit": 3, "customerType": "business", "hasActiveRentals": "true", "sortBy": "email", "sortOrder": "desc"},
         {"limit": 9, "sortBy": "firstName", "sortOrder": "desc"},
     ]
-    with client_for(EXPORT_SETTINGS) as generated, client_for(Settings(seed=3, fixtures=exported)) as served:
+    with (
+        client_for(EXPORT_SETTINGS) as generated,
+        client_for(Settings(seed=3, fixtures=exported, cursor_secret=EXPORT_SETTINGS.cursor_secret)) as served,
+    ):
         first_ids: list[str] = []
         for params in queries:
             query = dict(params)
