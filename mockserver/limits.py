@@ -16,7 +16,7 @@ from mockserver.errors import ApiError, BadRequest
 from mockserver.responses import error_response
 
 MAX_HEAD_BYTES: Final = 16 * 1024
-MAX_QUERY_BYTES: Final = 8 * 1024
+MAX_QUERY_BYTES: Final = 12 * 1024
 BODYLESS_METHODS: Final = frozenset({"GET", "HEAD"})
 
 

@@ -271,7 +271,7 @@ def test_a_429_is_waited_out_without_a_rate(make_client: MakeClient) -> None:
 
 def test_a_retry_spends_the_budget(make_client: MakeClient) -> None:
     time = FakeTime()
-    target = Target([rate_limited("1"), httpx.Response(200)])
+    target = Target([rate_limited("1"), httpx.Response(200, json={})])
     client = make_client(target, budget=Budget(1), pacer=pacer(60, time))
     with pytest.raises(BudgetExhausted):
         client.get("/v1/customers", credentials=MAIN)
@@ -281,7 +281,7 @@ def test_a_retry_spends_the_budget(make_client: MakeClient) -> None:
 @pytest.mark.parametrize("retry_after", [str(MAX_RETRY_AFTER + 1), "3600", "inf"])
 def test_a_retry_after_beyond_the_maximum(make_client: MakeClient, retry_after: str) -> None:
     time = FakeTime()
-    target = Target([rate_limited(retry_after), httpx.Response(200)])
+    target = Target([rate_limited(retry_after), httpx.Response(200, json={})])
     client = make_client(target, pacer=pacer(60, time))
     with pytest.raises(RateLimitedTooLong, match="Retry-After"):
         client.get("/v1/customers", credentials=MAIN)
@@ -291,7 +291,7 @@ def test_a_retry_after_beyond_the_maximum(make_client: MakeClient, retry_after: 
 
 def test_the_maximum_retry_after_is_waited(make_client: MakeClient) -> None:
     time = FakeTime()
-    target = Target([rate_limited(f"{MAX_RETRY_AFTER:.0f}"), httpx.Response(200)])
+    target = Target([rate_limited(f"{MAX_RETRY_AFTER:.0f}"), httpx.Response(200, json={})])
     client = make_client(target, pacer=pacer(60, time))
     assert client.get("/v1/customers", credentials=MAIN).status_code == 200
     assert time.sleeps == [MAX_RETRY_AFTER]
@@ -303,7 +303,7 @@ def test_the_maximum_retry_after_is_waited(make_client: MakeClient) -> None:
 def test_retry_after_values(make_client: MakeClient, retry_after: str | None, waited: float) -> None:
     """Seconds as given; 1 s when missing or unreadable; nothing beyond the rate's spacing when zero or less."""
     time = FakeTime()
-    target = Target([rate_limited(retry_after), httpx.Response(200)])
+    target = Target([rate_limited(retry_after), httpx.Response(200, json={})])
     client = make_client(target, pacer=pacer(6000, time))  # requests 0.01 s apart
     assert client.get("/v1/customers", credentials=MAIN).status_code == 200
     assert time.sleeps == [pytest.approx(waited)]

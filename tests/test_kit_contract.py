@@ -114,8 +114,8 @@ def test_filters(contract: Contract) -> None:
 
 
 def test_statuses_and_error_schema(contract: Contract) -> None:
-    assert contract.list_statuses == {200, 400, 401, 403, 429, 500}
-    assert contract.get_statuses == {200, 400, 401, 403, 404, 429, 500}
+    assert contract.list_statuses == {200, 400, 401, 403, 429, 500, 503}
+    assert contract.get_statuses == {200, 400, 401, 403, 404, 429, 500, 503}
     assert contract.error_schema["$ref"] == "#/components/schemas/Error"
     assert "Error" in contract.error_schema["components"]["schemas"]
 
