@@ -66,3 +66,12 @@ def test_the_tie_breaker_rule_is_overridden_without_editing_code() -> None:
     result = kit("--tie-breaker-direction", "ascending", "-k", "test_order")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_order: customers are out of order" in result.stdout
+
+
+def test_a_thorough_run_keeps_the_key_out_of_its_example_database(tmp_path: Path) -> None:
+    result = kit("--profile", "thorough", "-k", "test_email_lookup or test_cursor_robustness", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    stored = [path for path in (tmp_path / ".hypothesis").rglob("*") if path.is_file()]
+    assert stored, "the thorough profile keeps an example database"
+    assert all(SECRET.encode() not in path.read_bytes() for path in stored)
+    assert SECRET not in result.stdout + result.stderr
