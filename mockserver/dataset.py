@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from mockserver.customer import Customer
 from mockserver.fixturefile import load_fixtures
-from mockserver.generator import build_pools, generate_customers
+from mockserver.generator import build_pools, generate_customers, iter_customers
 from mockserver.settings import Settings
 from mockserver.store import TenantStore
 
@@ -20,6 +20,14 @@ def dataset_records(settings: Settings) -> dict[str, list[Customer]]:
     return {tenant: generate_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants}
 
 
+def dataset_streams(settings: Settings) -> dict[str, Iterable[Customer]]:
+    """Each tenant's records as `settings` describe them; generated ones are made as they are read."""
+    if settings.fixtures is not None:
+        return dict(load_fixtures(settings.fixtures))
+    pools = build_pools(settings.seed)
+    return {tenant: iter_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants}
+
+
 def build_stores(settings: Settings) -> dict[str, TenantStore]:
     """An indexed store per tenant, ready to serve.
 
@@ -30,7 +38,7 @@ def build_stores(settings: Settings) -> dict[str, TenantStore]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        stores = {tenant: TenantStore(tenant, records) for tenant, records in dataset_records(settings).items()}
+        stores = {tenant: TenantStore(tenant, records) for tenant, records in dataset_streams(settings).items()}
     finally:
         if collecting:
             gc.enable()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -118,10 +118,16 @@ def build_pools(seed: int) -> Pools:
 
 def generate_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> list[Customer]:
     """`count` customers of `tenant`, the same for the same arguments on any machine."""
+    return list(iter_customers(seed, tenant, count, pools))
+
+
+def iter_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> Iterator[Customer]:
+    """The customers `generate_customers` returns, one at a time, so that none need be kept."""
     pools = pools or build_pools(seed)
     rng = random.Random(f"flexportal-mock:{seed}:{tenant}")
     maker = _CustomerMaker(rng, pools, tenant)
-    return [maker.make() for _ in range(count)]
+    for _ in range(count):
+        yield maker.make()
 
 
 class _CustomerMaker:

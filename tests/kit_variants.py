@@ -45,7 +45,9 @@ class _DuplicateAtBoundary(TenantStore):
         page = super().page(query, after)
         if after is None:
             return page
-        positions = [self._by_id[after[1]], *page.positions]
+        boundary = self.position_of(after[1])
+        assert boundary is not None
+        positions = [boundary, *page.positions]
         return Page(positions=positions[: query.limit], has_more=page.has_more or len(positions) > query.limit)
 
 
@@ -64,7 +66,7 @@ class _TiesInAnyOrder(TenantStore):
 
     def page(self, query: ListQuery, after: SortKey | None) -> Page:
         page = super().page(query, after)
-        keys = self._keys[query.sort_by]
+        keys = [self.key_of(position, query.sort_by) for position in range(len(self))]
         positions = sorted(
             page.positions, key=lambda position: (keys[position][0], keys[position][1][::-1]), reverse=query.descending
         )
@@ -106,9 +108,9 @@ class _EmailMatchesPrefixes(TenantStore):
         if query.email is None:
             return super().page(query, after)
         wanted = fold_email(query.email)
-        keys = self._keys[query.sort_by]
+        keys = [self.key_of(position, query.sort_by) for position in range(len(self))]
         found = [
-            position for position, record in enumerate(self.records) if fold_email(record["email"]).startswith(wanted)
+            position for position, record in enumerate(self.records()) if fold_email(record["email"]).startswith(wanted)
         ]
         found.sort(key=keys.__getitem__, reverse=query.descending)
         return Page(positions=found[: query.limit], has_more=False)

@@ -1,0 +1,95 @@
+"""One sort field's order over a store, so that a page costs O(log n + limit) whatever the filters.
+
+Customers are numbered by *rank*, their place in ascending `(value, customerId)` order. The
+index keeps rank → position, position → rank and, for each *bucket* — a set of groups, a group
+being one combination of the two-valued filters — the ascending ranks of its customers. A
+filter combination is one bucket or a union of buckets, so a page bisects to the cursor's rank
+in each and takes at most `limit + 1` ranks from each: merging them is a sort of at most a few
+hundred small integers in C, whatever the data's size or the rarity of the filter. Without
+filters the ranks themselves are the page, and no bucket is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mockserver.ordering import SortKey
+
+
+class SortIndex:
+    """Ranks of one sort field: the whole order, and each bucket's part of it."""
+
+    __slots__ = ("_buckets", "_order", "_ranks")
+
+    def __init__(
+        self, values: Sequence[Any], by_id: Sequence[int], groups: bytes, buckets: Sequence[frozenset[int]]
+    ) -> None:
+        """Order positions by `values`, ties by customerId (`by_id`: positions in customerId order).
+
+        `groups` holds each position's group; `buckets` the groups of each bucket to keep.
+        """
+        ordered = list(by_id)
+        ordered.sort(key=values.__getitem__)  # stable, so equal values stay in customerId order
+        self._order = array("i", ordered)
+        ranks = array("i", bytes(4 * len(ordered)))
+        for rank, position in enumerate(ordered):
+            ranks[position] = rank
+        self._ranks = ranks
+        group_of_rank = bytes(map(groups.__getitem__, ordered))
+        everyone = range(len(ordered))
+        self._buckets = tuple(
+            array("i", itertools.compress(everyone, group_of_rank.translate(_members(bucket)))) for bucket in buckets
+        )
+
+    def position(self, rank: int) -> int:
+        return self._order[rank]
+
+    def rank(self, position: int) -> int:
+        return self._ranks[position]
+
+    def boundary(
+        self, after: SortKey, descending: bool, key_at: Callable[[int], SortKey], hint: int | None = None
+    ) -> int:
+        """The first rank after `after` (ascending), or the rank just past the last one before it (descending).
+
+        `hint` is the position of the cursor's customer when the store still has it: when its
+        key is unchanged, its rank is the answer at once; otherwise (the data changed under the
+        cursor) the whole order is bisected by key, which is still O(log n).
+        """
+        if hint is not None and key_at(hint) == after:
+            rank = self._ranks[hint]
+            return rank if descending else rank + 1
+        if descending:
+            return bisect_left(self._order, after, key=key_at)
+        return bisect_right(self._order, after, key=key_at)
+
+    def positions(self, buckets: Sequence[int], boundary: int, count: int, descending: bool) -> list[int]:
+        """The positions of at most `count` customers of `buckets` from `boundary` on, in the query's direction.
+
+        No buckets means every customer.
+        """
+        return list(map(self._order.__getitem__, self.ranks(buckets, boundary, count, descending)))
+
+    def ranks(self, buckets: Sequence[int], boundary: int, count: int, descending: bool) -> list[int]:
+        """At most `count` ranks of `buckets`' customers (all when none) from `boundary` on, in that direction."""
+        if not buckets:
+            if descending:
+                return list(range(boundary - 1, max(boundary - 1 - count, -1), -1))
+            return list(range(boundary, min(boundary + count, len(self._order))))
+        picked = []
+        for number in buckets:
+            bucket = self._buckets[number]
+            start = bisect_left(bucket, boundary)
+            picked.append(bucket[max(start - count, 0) : start] if descending else bucket[start : start + count])
+        if len(picked) == 1:
+            return list(reversed(picked[0])) if descending else list(picked[0])
+        return sorted(itertools.chain.from_iterable(picked), reverse=descending)[:count]
+
+
+def _members(groups: frozenset[int]) -> bytes:
+    """A `bytes.translate` table turning the groups in `groups` into 1 and every other byte into 0."""
+    return bytes(int(value in groups) for value in range(256))

@@ -1,0 +1,199 @@
+"""The store's compact layout on its own: columns, hash lookups, sort indexes and detail bodies."""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.columns import CodedColumn, PackedBytes, PackedText, compact_column
+from mockserver.customer import list_item
+from mockserver.details import DetailBodiesBuilder
+from mockserver.generator import generate_customers
+from mockserver.lookup import HashLookup
+from mockserver.ordering import SORT_FIELDS, sort_key
+from mockserver.query import ListQuery
+from mockserver.sortindex import SortIndex
+from mockserver.store import GROUPS, TenantStore, bucket_layout, matching_groups
+
+# --- columns ---------------------------------------------------------------------------------
+
+
+@given(st.lists(st.binary(max_size=20), max_size=30))
+def test_packed_bytes_give_back_each_string(chunks: list[bytes]) -> None:
+    packed = PackedBytes.of(chunks)
+    assert len(packed) == len(chunks)
+    assert list(packed) == chunks
+    assert packed[1:3] == chunks[1:3]
+    if chunks:
+        assert packed[-1] == chunks[-1]
+
+
+def test_packed_bytes_refuse_an_index_out_of_range() -> None:
+    with pytest.raises(IndexError):
+        PackedBytes.of([b"a"])[1]
+
+
+@given(st.lists(st.text(max_size=10), max_size=30))
+def test_packed_text_gives_back_each_string(values: list[str]) -> None:
+    assert list(PackedText(values)) == values
+
+
+@given(st.lists(st.sampled_from([1, 1.0, True, "1", None, "é"]), max_size=30))
+def test_coded_column_keeps_values_and_their_types(values: list[Any]) -> None:
+    column = CodedColumn(values)
+    assert [(type(value), value) for value in column] == [(type(value), value) for value in values]
+    assert column[2:5] == values[2:5]
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        ([3, 1, 2**62], array),
+        ([1.5, 0.0], array),
+        (["a", "b", "a", "a", "a", "a", "a", "a"], CodedColumn),
+        (["a", "b", "c"], PackedText),
+        ([1, 2.0], tuple),
+        ([2**64], tuple),
+    ],
+)
+def test_compact_column_picks_a_layout_that_keeps_types(values: list[Any], kind: type) -> None:
+    column = compact_column(values)
+    assert isinstance(column, kind)
+    assert [(type(value), value) for value in column] == [(type(value), value) for value in values]
+
+
+# --- lookups ---------------------------------------------------------------------------------
+
+
+def test_hash_lookup_finds_each_key_and_nothing_else() -> None:
+    keys = [f"key-{number}" for number in range(500)]
+    lookup = HashLookup(keys)
+    for position, key in enumerate(keys):
+        assert lookup.find(key, lambda found, key=key: keys[found] == key) == position
+    assert lookup.find("absent", lambda found: keys[found] == "absent") is None
+
+
+def test_hash_lookup_asks_the_caller_to_confirm_a_hit() -> None:
+    lookup = HashLookup(["same", "same"])
+    assert lookup.find("same", lambda position: position == 1) == 1
+    assert lookup.find("same", lambda position: False) is None
+
+
+# --- sort indexes ----------------------------------------------------------------------------
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, GROUPS - 1)), max_size=60),
+    st.integers(1, 7),
+    st.sets(st.integers(0, GROUPS - 1), min_size=1),
+    st.booleans(),
+)
+def test_sort_index_pages_match_a_sorted_filtered_list(
+    rows: list[tuple[int, int]], count: int, wanted: set[int], descending: bool
+) -> None:
+    """Every cursor position gives the next `count` customers of the wanted groups, as sorting would."""
+    values = [value for value, _ in rows]
+    ids = [f"c{position:03d}" for position in range(len(rows))][::-1]  # id order differs from position order
+    groups = bytes(group for _, group in rows)
+    singles = [frozenset({group}) for group in range(GROUPS)]
+    index = SortIndex(values, sorted(range(len(rows)), key=ids.__getitem__), groups, [*singles, frozenset(wanted)])
+
+    def key_at(position: int) -> tuple[int, str]:
+        return (values[position], ids[position])
+
+    expected = sorted((position for position in range(len(rows)) if groups[position] in wanted), key=key_at)
+    if descending:
+        expected.reverse()
+    start = len(rows) if descending else 0
+    # The same customers read as a union of one-group buckets, or from the bucket kept for them.
+    for buckets in (tuple(sorted(wanted)), (GROUPS,)):
+        assert index.positions(buckets, start, count, descending) == expected[:count]
+        for at, position in enumerate(expected):
+            for hint in (position, None):
+                boundary = index.boundary(key_at(position), descending, key_at, hint)
+                assert index.positions(buckets, boundary, count, descending) == expected[at + 1 : at + 1 + count]
+
+
+def test_a_cursor_between_customers_still_finds_its_place() -> None:
+    """A cursor whose customer changed or left: bisected by key, not found by id."""
+    values, ids = [10, 20, 30], ["a", "b", "c"]
+    index = SortIndex(values, [0, 1, 2], bytes(3), [frozenset({0})])
+
+    def key_at(position: int) -> tuple[int, str]:
+        return (values[position], ids[position])
+
+    assert index.boundary((20, "b"), False, key_at, hint=2) == 2  # the hint's key differs: bisect
+    assert index.boundary((25, "z"), False, key_at) == 2
+    assert index.boundary((25, "z"), True, key_at) == 2
+    assert index.positions((0,), 2, 5, True) == index.positions((), 2, 5, True) == [1, 0]
+
+
+def test_each_filter_combination_reads_at_most_two_buckets_that_hold_exactly_its_groups() -> None:
+    buckets, reads = bucket_layout()
+    assert len(reads) == 27
+    for (status, customer_type, rentals), read in reads.items():
+        query = ListQuery(status=status, customer_type=customer_type, has_active_rentals=rentals)
+        held = frozenset().union(*(buckets[number] for number in read)) if read else frozenset(range(GROUPS))
+        assert held == frozenset(matching_groups(query))
+        assert len(read) <= 2
+        assert sum(len(buckets[number]) for number in read) == len(held) or not read  # no group read twice
+
+
+def test_matching_groups_cover_each_filter_combination() -> None:
+    assert len(matching_groups(ListQuery())) == GROUPS
+    assert len(matching_groups(ListQuery(status="active"))) == 4
+    assert len(matching_groups(ListQuery(status="active", customer_type="business", has_active_rentals=True))) == 1
+    singles = [
+        matching_groups(ListQuery(status=s, customer_type=t, has_active_rentals=r))
+        for s, t, r in itertools.product(("active", "inactive"), ("individual", "business"), (False, True))
+    ]
+    assert sorted(group for (group,) in singles) == list(range(GROUPS))
+
+
+# --- detail bodies and the store -------------------------------------------------------------
+
+
+def test_detail_bodies_are_the_bytes_of_the_whole_record() -> None:
+    record = generate_customers(3, "acme", 1)[0]
+    interleaved = {"lifetimeCollected": 1.0, **list_item(record), "customerMargin": 2}
+    only_figures = {"activeDevices": 0}
+    plain = list_item(record)
+    builder = DetailBodiesBuilder()
+    records = [record, interleaved, only_figures, plain]
+    for each in records:
+        builder.add(each)
+    bodies = builder.build()
+    for position, each in enumerate(records):
+        item = orjson.dumps(list_item(each))
+        assert bodies.body(position, item) == orjson.dumps({"customer": each})
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[dict[str, Any]]:
+    return generate_customers(9, "acme", 400)
+
+
+def test_the_store_gives_back_every_record_and_body(generated: list[dict[str, Any]]) -> None:
+    store = TenantStore("acme", iter(generated))
+    assert len(store) == len(generated)
+    assert store.records() == generated
+    for position, record in enumerate(generated):
+        assert store.position_of(record["customerId"]) == position
+        assert store.item_json(position) == orjson.dumps(list_item(record))
+        assert store.detail_json(record["customerId"]) == orjson.dumps({"customer": record})
+        for field in SORT_FIELDS:
+            assert store.key_of(position, field) == sort_key(record, field)
+    assert store.detail_json("cus_absent") is None
+
+
+def test_an_empty_store_serves_empty_pages() -> None:
+    store = TenantStore("acme", [])
+    page = store.page(ListQuery(status="active"), None)
+    assert page.positions == [] and not page.has_more
+    assert store.detail_json("cus_x") is None
