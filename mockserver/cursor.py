@@ -39,6 +39,14 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _is_canonical(text: str) -> bool:
+    """Whether `text` is base64url as `_b64encode` writes it (no padding, no stray trailing bits)."""
+    try:
+        return _b64encode(_b64decode(text)) == text
+    except (binascii.Error, ValueError):
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class CursorCodec:
     """Mints and verifies cursors with one secret; replicas sharing the secret accept each other's."""
@@ -56,13 +64,15 @@ class CursorCodec:
             raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
         try:
             payload = _b64decode(match[1])
-            signature = _b64decode(match[2])
         except (binascii.Error, ValueError):
-            payload = signature = b""
+            payload = b""
         # Base64 has several spellings of the same bytes; only the one this codec writes is a cursor.
-        if _b64encode(payload) != match[1] or _b64encode(signature) != match[2]:
+        # The signature is compared in the spelling this codec writes, so it need not be decoded.
+        if _b64encode(payload) != match[1]:
             raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        if not hmac.compare_digest(match[2], _b64encode(self._sign(payload))):
+            if not _is_canonical(match[2]):
+                raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
             raise InvalidCursor("startAfter has been altered or was issued by another server")
         try:
             decoded = orjson.loads(payload)
@@ -83,4 +93,4 @@ class CursorCodec:
         return (value, customer_id)
 
     def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self.secret, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+        return hmac.digest(self.secret, payload, hashlib.sha256)[:_SIGNATURE_BYTES]

@@ -98,3 +98,12 @@ def test_each_settings_value_gets_its_own_random_key() -> None:
     one, two = Settings(), Settings()
     assert len(one.cursor_secret) == 32 and one.cursor_secret != two.cursor_secret
     assert "cursor_secret" not in repr(one)
+
+
+def test_another_spelling_of_the_signature_is_not_a_cursor_rather_than_an_altered_one() -> None:
+    """The last base64 character carries four unused bits: flipping one leaves the signature's bytes alone."""
+    token = CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
+    respelled = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]
+    with pytest.raises(InvalidCursor, match="not a cursor this API issued"):
+        CODEC.decode(respelled, "acme", FINGERPRINT)
