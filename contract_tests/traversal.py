@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 
 from contract_tests.client import Credentials, KitClient
 from contract_tests.contract import Contract
@@ -63,7 +66,8 @@ def page_of(response: httpx.Response, contract: Contract) -> Page:
             f"{response.request.url} answered {response.status_code}: {response.text[:300]}",
         )
     try:
-        page = response.json()
+        # orjson: a traversal of a large dataset spends most of its time decoding pages.
+        page = orjson.loads(response.content)
     except ValueError as error:
         raise ContractViolation("a list page is not JSON", f"{response.request.url}: {error}") from None
     items = page.get(contract.items_property) if isinstance(page, dict) else None
@@ -85,6 +89,18 @@ def traverse(
     max_pages: int,
 ) -> Traversal:
     """Every page of `params`, following `nextCursor`, until `hasMore` is false or `max_pages` pages."""
+    with _collector_paused():
+        return _traverse(client, contract, credentials, params, order, max_pages)
+
+
+def _traverse(
+    client: KitClient,
+    contract: Contract,
+    credentials: Credentials,
+    params: Sequence[tuple[str, str]],
+    order: ListOrder,
+    max_pages: int,
+) -> Traversal:
     pages: list[Page] = []
     query = list(params)
     for _ in range(max_pages):
@@ -100,3 +116,20 @@ def traverse(
             )
         query = [*params, (contract.cursor_parameter, cursor)]
     return Traversal(tuple(params), order, tuple(pages), False, contract)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while pages pile up.
+
+    A traversal keeps every page it reads: thousands of small dicts and lists, none of them in
+    a cycle. The collector would scan them all again and again as they accumulate, which made
+    a traversal of 100k customers a third slower. It runs as usual afterwards.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
