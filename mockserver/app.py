@@ -17,10 +17,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mockserver.accesslog import AccessLog
+from mockserver.changes import MEMORY, ChangeLog
+from mockserver.control import control_routes
 from mockserver.cors import cors_middleware
 from mockserver.cursor import CursorCodec
 from mockserver.dataset import LiveStores, build_stores
 from mockserver.docs import docs_routes
+from mockserver.edits import CustomerEdits
 from mockserver.endpoints import CustomerEndpoints
 from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
 from mockserver.health import health_endpoint
@@ -30,6 +33,7 @@ from mockserver.responses import error_response
 from mockserver.settings import Settings
 from mockserver.simulation import Simulator
 from mockserver.spec import documented_statuses, load_spec, spec_bytes
+from mockserver.state import ServerState
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -42,18 +46,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
     contract = load_spec(spec)
     simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
     stores = LiveStores(build_stores(settings))
-    endpoints = CustomerEndpoints(stores, CursorCodec(settings.cursor_secret), settings.api_keys, simulator)
+    state = ServerState(stores, ChangeLog(settings.state or MEMORY))
+    edits = CustomerEdits(contract)
+    codec = CursorCodec(settings.cursor_secret)
+    endpoints = CustomerEndpoints(state, codec, settings.api_keys, simulator, edits)
 
     async def openapi(request: Request) -> Response:
         return Response(spec, media_type="application/yaml")
 
     routes = [
         Route("/v1/customers", endpoints.list_customers, methods=["GET"]),
-        Route("/v1/customers/{customerId}", endpoints.get_customer, methods=["GET"]),
+        Route("/v1/customers/{customerId}", endpoints.customer, methods=["GET", "PATCH"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
-        Route("/healthz", health_endpoint(stores), methods=["GET"]),
+        Route("/healthz", health_endpoint(state), methods=["GET"]),
         *docs_routes(contract),
     ]
+    if settings.control:
+        routes.extend(control_routes(state, edits, settings.api_keys))
     middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))
@@ -65,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher))
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
+    app.state.data = state
     return app
 
 

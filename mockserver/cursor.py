@@ -1,7 +1,8 @@
 """Opaque, signed keyset cursors.
 
 A cursor names the position after the last customer of a page, as that customer's sort key,
-together with the tenant and the query (filters and order) it belongs to. It is
+together with the tenant and the query (filters and order) it belongs to, and the moment of the
+data (a change-log sequence number) at which its traversal began. It is
 `base64url(payload) "." base64url(hmac)`; the HMAC makes it tamper-evident, and because it
 holds a position rather than an offset, pages stay correct when data changes in between.
 Its payload holds nothing the client has not already been shown.
@@ -16,7 +17,7 @@ import hmac
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import orjson
 
@@ -24,11 +25,18 @@ from mockserver.errors import InvalidCursor
 from mockserver.ordering import SortKey, is_valid_sort_value
 from mockserver.query import describe_fingerprint
 
-VERSION: Final = 1
+VERSION: Final = 2
 _SIGNATURE_BYTES: Final = 16
 _TOKEN = re.compile(r"([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{22})")
 
 Fingerprint = Sequence[str | bool | None]
+
+
+class Resume(NamedTuple):
+    """Where a cursor resumes: after the customer with key `after`, in the data as of `snapshot`."""
+
+    after: SortKey
+    snapshot: int
 
 
 def _b64encode(data: bytes) -> str:
@@ -53,12 +61,12 @@ class CursorCodec:
 
     secret: bytes
 
-    def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey) -> str:
-        payload = orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1]])
+    def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey, snapshot: int = 0) -> str:
+        payload = orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1], snapshot])
         return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
 
-    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> SortKey:
-        """The position `token` names, if it was minted here for this tenant and query."""
+    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
+        """Where `token` resumes, if it was minted here for this tenant and query."""
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
@@ -78,9 +86,9 @@ class CursorCodec:
             decoded = orjson.loads(payload)
         except orjson.JSONDecodeError:
             raise InvalidCursor("startAfter is not a cursor this API issued") from None
-        if not (isinstance(decoded, list) and len(decoded) == 5 and decoded[0] == VERSION):
+        if not (isinstance(decoded, list) and len(decoded) == 6 and decoded[0] == VERSION):
             raise InvalidCursor("startAfter comes from an incompatible version of this API")
-        _, cursor_tenant, cursor_fingerprint, value, customer_id = decoded
+        _, cursor_tenant, cursor_fingerprint, value, customer_id, snapshot = decoded
         if cursor_tenant != tenant:
             raise InvalidCursor("startAfter was issued for another tenant")
         if cursor_fingerprint != list(fingerprint):
@@ -88,9 +96,10 @@ class CursorCodec:
                 "startAfter was issued for a different query; repeat its filters, sortBy and sortOrder: "
                 + describe_fingerprint(cursor_fingerprint)
             )
-        if not (is_valid_sort_value(str(fingerprint[0]), value) and isinstance(customer_id, str)):
+        valid_snapshot = isinstance(snapshot, int) and not isinstance(snapshot, bool) and snapshot >= 0
+        if not (is_valid_sort_value(str(fingerprint[0]), value) and isinstance(customer_id, str) and valid_snapshot):
             raise InvalidCursor("startAfter holds a position of the wrong type")
-        return (value, customer_id)
+        return Resume((value, customer_id), snapshot)
 
     def _sign(self, payload: bytes) -> bytes:
         return hmac.digest(self.secret, payload, hashlib.sha256)[:_SIGNATURE_BYTES]

@@ -58,6 +58,10 @@ class LiveStores(Mapping[str, TenantStore]):
     def __init__(self, stores: dict[str, TenantStore]) -> None:
         self._current = stores
 
+    def current(self) -> dict[str, TenantStore]:
+        """The stores served now; a reload puts a new dictionary in its place."""
+        return self._current
+
     def replace(self, stores: dict[str, TenantStore]) -> None:
         """Serve `stores` from now on."""
         self._current = stores

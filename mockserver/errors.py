@@ -4,12 +4,18 @@
     ├── BadRequest (400)
     │   ├── InvalidParameter, UnknownParameter
     │   ├── InvalidCursor
+    │   ├── InvalidBody
     │   └── MissingTenantId, InvalidTenantId
     ├── Unauthorized (401)
     ├── UnknownTenant (403)
     ├── NotFound (404)
     │   └── CustomerNotFound
     ├── MethodNotAllowed (405)
+    ├── Conflict (409)
+    │   └── EmailInUse
+    ├── PayloadTooLarge (413)
+    ├── UnsupportedMediaType (415)
+    ├── ValidationFailed (422)
     ├── RateLimited (429)
     ├── InternalError (500)
     └── ServiceUnavailable (503)
@@ -52,6 +58,10 @@ class InvalidCursor(BadRequest):
     code = "INVALID_CURSOR"
 
 
+class InvalidBody(BadRequest):
+    code = "INVALID_BODY"
+
+
 class MissingTenantId(BadRequest):
     code = "MISSING_TENANT_ID"
 
@@ -85,6 +95,30 @@ class CustomerNotFound(NotFound):
 class MethodNotAllowed(ApiError):
     status_code = 405
     code = "METHOD_NOT_ALLOWED"
+
+
+class Conflict(ApiError):
+    status_code = 409
+    code = "CONFLICT"
+
+
+class EmailInUse(Conflict):
+    code = "EMAIL_IN_USE"
+
+
+class PayloadTooLarge(ApiError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaType(ApiError):
+    status_code = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class ValidationFailed(ApiError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
 
 
 class RateLimited(ApiError):

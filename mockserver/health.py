@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sized
 
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mockserver.dataset import LiveStores
 from mockserver.responses import json_response
 
 
-def health_endpoint(stores: LiveStores) -> Callable[[Request], Awaitable[Response]]:
+def health_endpoint(stores: Mapping[str, Sized]) -> Callable[[Request], Awaitable[Response]]:
     """A handler answering `{"status": "ok", "tenants": {tenant: customers}}` for the data served now."""
 
     async def health(request: Request) -> Response:

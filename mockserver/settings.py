@@ -29,6 +29,10 @@ class Settings:
     that nobody can forge a cursor; replicas given the same one accept each other's cursors and,
     with the same dataset, serve identical bytes.
 
+    Writes (Update Customer, and orders through the control endpoints, which `control` turns on)
+    are kept in a change log: in this process's memory when `state` is None, else in that SQLite
+    file, which several workers may share.
+
     `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
     `simulation` says what to simulate (nothing by default). A fixture file is checked for
     changes every `reload_interval` seconds and served anew when it changed and is valid.
@@ -43,6 +47,8 @@ class Settings:
     cors_origins: tuple[str, ...] = (ANY_ORIGIN,)
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     reload_interval: float = 0.5
+    state: Path | None = None
+    control: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.customers <= MAX_CUSTOMERS:

@@ -43,7 +43,8 @@ class Page:
     has_more: bool
 
 
-def _group(status: str, customer_type: str, rentals: bool) -> int:
+def group_of(status: str, customer_type: str, rentals: bool) -> int:
+    """The group of a customer with these filter values."""
     return STATUSES.index(status) * 4 + CUSTOMER_TYPES.index(customer_type) * 2 + int(rentals)
 
 
@@ -56,7 +57,7 @@ def _groups_of(status: str | None, customer_type: str | None, rentals: bool | No
     statuses = (status,) if status else STATUSES
     types = (customer_type,) if customer_type else CUSTOMER_TYPES
     rental_values = (rentals,) if rentals is not None else (False, True)
-    return tuple(_group(*combination) for combination in itertools.product(statuses, types, rental_values))
+    return tuple(group_of(*combination) for combination in itertools.product(statuses, types, rental_values))
 
 
 FilterValues = tuple[str | None, str | None, bool | None]
@@ -109,7 +110,7 @@ class TenantStore:
             details.add(record)
             ids.append(record["customerId"])
             emails.append(record["email"])
-            groups.append(_group(record["status"], record["customerType"], has_active_rentals(record)))
+            groups.append(group_of(record["status"], record["customerType"], has_active_rentals(record)))
             for field, column in values.items():
                 column.append(sort_value(record, field))
         items = packed_items.build()
@@ -146,6 +147,14 @@ class TenantStore:
         """Where the customer `customer_id` is, or None when the tenant has no such customer."""
         return self._by_id.find(customer_id, lambda position: self._ids[position] == customer_id)
 
+    def position_of_email(self, folded_email: str) -> int | None:
+        """Where the customer whose folded email is `folded_email` is, or None."""
+        return self._by_email.find(folded_email, lambda position: fold_email(self._emails[position]) == folded_email)
+
+    def customer_id(self, position: int) -> str:
+        """The id of the customer at `position`."""
+        return self._ids[position]
+
     def detail_json(self, customer_id: str) -> bytes | None:
         """The Get Customer body for `customer_id`, or None when the tenant has no such customer."""
         position = self.position_of(customer_id)
@@ -171,8 +180,7 @@ class TenantStore:
 
     def _email_match(self, query: ListQuery, after: SortKey | None) -> list[int]:
         assert query.email is not None
-        folded = fold_email(query.email)
-        position = self._by_email.find(folded, lambda position: fold_email(self._emails[position]) == folded)
+        position = self.position_of_email(fold_email(query.email))
         if position is None or self._groups[position] not in matching_groups(query):
             return []
         if after is not None:

@@ -28,11 +28,8 @@ def _with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]
 
     def factory(settings: Settings) -> ASGIApp:
         app = create_app(settings)
-        endpoints = next(
-            route.endpoint.__self__ for route in app.routes if getattr(route, "path", "") == "/v1/customers"
-        )
-        for store in endpoints._stores.values():
-            store.__class__ = store_class
+        for store in app.state.data.values():
+            store.base.__class__ = store_class
         return app
 
     return factory

@@ -29,17 +29,18 @@ def test_round_trip_and_bounded_length(position: tuple[str, str], tenant: str) -
     token = CODEC.encode(tenant, FINGERPRINT, position)
     assert len(token) <= MAX_CURSOR_LENGTH
     assert token.isascii()
-    assert CODEC.decode(token, tenant, FINGERPRINT) == position
+    assert CODEC.decode(token, tenant, FINGERPRINT) == (position, 0)
 
 
 def test_the_longest_position_the_contract_allows_fits_the_parameter() -> None:
-    """Names of 100 escaped characters, a 254-character email of quotes, a 128-character id, a 64-character tenant."""
+    """Names of 100 escaped characters, a 254-character email of quotes, a 128-character id, a 64-character tenant,
+    a snapshot of 19 digits."""
     tenant = "t" * 64
     for field, value in (("firstName", "\x01" * 100), ("lastName", "\U0001f600" * 100), ("email", '"' * 254)):
         fingerprint = [field, "desc", "inactive", "individual", False, None]
-        token = CODEC.encode(tenant, fingerprint, (value, "c" * 128))
+        token = CODEC.encode(tenant, fingerprint, (value, "c" * 128), 2**63 - 1)
         assert len(token) <= MAX_CURSOR_LENGTH
-        assert CODEC.decode(token, tenant, fingerprint) == (value, "c" * 128)
+        assert CODEC.decode(token, tenant, fingerprint) == ((value, "c" * 128), 2**63 - 1)
 
 
 def test_encoding_is_deterministic() -> None:
@@ -81,11 +82,14 @@ def test_every_single_character_change_is_detected() -> None:
 
 
 def test_a_cursor_shows_only_what_its_page_showed() -> None:
-    """The payload is the version, the tenant, the query, and the last customer's sort value and id."""
-    token = CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
+    """The payload is the version, the tenant, the query, the last customer's sort value and id, and the snapshot.
+
+    The snapshot is the number of the last write to the data, which any client of the mock can make.
+    """
+    token = CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"), 3)
     payload = token.split(".")[0]
     decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    assert orjson.loads(decoded) == [1, "acme", FINGERPRINT, "Zoë", "cus_1"]
+    assert orjson.loads(decoded) == [2, "acme", FINGERPRINT, "Zoë", "cus_1", 3]
 
 
 def test_a_cursor_signed_with_another_key_is_refused() -> None:

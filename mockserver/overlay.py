@@ -1,0 +1,166 @@
+"""A tenant's customers as they are now: the seeded store with the changes since laid over it.
+
+The seeded `TenantStore` is immutable and indexed for pages in O(log n + limit). Customers
+changed or created since are kept beside it as *entries*, each with the sequence number of its
+last change; a changed seeded customer is hidden in the store and shown from its entry. A page
+merges the store's page, skipping hidden customers, with the few entries that match.
+
+Pages after the first of a traversal are read *as of the traversal's snapshot*: a customer
+whose last change is newer than the snapshot is left out. Such a customer may already have
+been shown, at its old place, so this is what keeps a traversal from ever returning a customer
+twice; every customer that existed, unchanged, for the whole traversal keeps its place in the
+order and is returned exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import orjson
+
+from mockserver.customer import Customer, has_active_rentals, list_item
+from mockserver.ordering import SORT_FIELDS, SortKey, sort_key
+from mockserver.query import ListQuery, fold_email
+from mockserver.store import Page, TenantStore, group_of, matching_groups
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A customer changed or created since the seed, encoded and keyed once."""
+
+    record: Customer
+    seq: int
+    item: bytes
+    detail: bytes
+    group: int
+    folded_email: str
+    keys: dict[str, SortKey]
+
+    @classmethod
+    def of(cls, record: Customer, seq: int) -> Entry:
+        return cls(
+            record=record,
+            seq=seq,
+            item=orjson.dumps(list_item(record)),
+            detail=orjson.dumps({"customer": record}),
+            group=group_of(record["status"], record["customerType"], has_active_rentals(record)),
+            folded_email=fold_email(record["email"]),
+            keys={field: sort_key(record, field) for field in SORT_FIELDS},
+        )
+
+
+class OverlaidStore:
+    """One tenant's seeded store and the entries laid over it; positions past the store's are entries."""
+
+    def __init__(self, base: TenantStore) -> None:
+        self.base = base
+        self.tenant = base.tenant
+        self._entries: list[Entry] = []
+        self._entry_of: dict[str, int] = {}
+        self._hidden: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.base) + len(self._entries) - len(self._hidden)
+
+    def apply(self, seq: int, record: Customer) -> None:
+        """Lay `record`, changed at `seq`, over whatever the customer was."""
+        customer_id = record["customerId"]
+        entry = Entry.of(record, seq)
+        index = self._entry_of.get(customer_id)
+        if index is not None:
+            self._entries[index] = entry
+            return
+        self._entry_of[customer_id] = len(self._entries)
+        self._entries.append(entry)
+        seeded = self.base.position_of(customer_id)
+        if seeded is not None:
+            self._hidden.add(seeded)
+
+    def record(self, customer_id: str) -> Customer | None:
+        """The customer's record as it is now, or None."""
+        index = self._entry_of.get(customer_id)
+        if index is not None:
+            return self._entries[index].record
+        position = self.base.position_of(customer_id)
+        return None if position is None else self.base.record(position)
+
+    def customer_with_email(self, email: str) -> str | None:
+        """The id of the customer whose email equals `email` as the API compares them, or None."""
+        folded = fold_email(email)
+        for entry in self._entries:
+            if entry.folded_email == folded:
+                return str(entry.record["customerId"])
+        position = self.base.position_of_email(folded)
+        if position is None or position in self._hidden:
+            return None
+        return self.base.customer_id(position)
+
+    def detail_json(self, customer_id: str) -> bytes | None:
+        """The Get Customer body for `customer_id`, or None when the tenant has no such customer."""
+        index = self._entry_of.get(customer_id)
+        if index is not None:
+            return self._entries[index].detail
+        return self.base.detail_json(customer_id)
+
+    def key_of(self, position: int, field: str) -> SortKey:
+        """Where the customer at `position` stands in an order by `field`."""
+        seeded = len(self.base)
+        if position < seeded:
+            return self.base.key_of(position, field)
+        return self._entries[position - seeded].keys[field]
+
+    def items_json(self, positions: Iterable[int]) -> list[bytes]:
+        """The list items at `positions`, encoded, in that order."""
+        seeded = len(self.base)
+        return [self.base.item_json(p) if p < seeded else self._entries[p - seeded].item for p in positions]
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        """The customers matching `query` after `after`, at most `limit`, as of `snapshot` (None: now)."""
+        if not self._entries:
+            return self.base.page(query, after)
+        wanted = query.limit + 1
+        merged = heapq.merge(
+            self._seeded(query, after, wanted),
+            self._laid_over(query, after, snapshot),
+            key=lambda position: self.key_of(position, query.sort_by),
+            reverse=query.descending,
+        )
+        positions = list(itertools.islice(merged, wanted))
+        return Page(positions=positions[: query.limit], has_more=len(positions) > query.limit)
+
+    def _seeded(self, query: ListQuery, after: SortKey | None, wanted: int) -> Iterator[int]:
+        """The store's matching customers after `after`, hidden ones skipped, at most `wanted`."""
+        found = 0
+        while True:
+            page = self.base.page(dataclasses.replace(query, limit=wanted), after)
+            for position in page.positions:
+                if position not in self._hidden:
+                    found += 1
+                    yield position
+                    if found == wanted:
+                        return
+            if not page.has_more:
+                return
+            after = self.base.key_of(page.positions[-1], query.sort_by)
+
+    def _laid_over(self, query: ListQuery, after: SortKey | None, snapshot: int | None) -> list[int]:
+        """The matching entries after `after` (and not newer than `snapshot`), in the query's order."""
+        groups = matching_groups(query)
+        folded = None if query.email is None else fold_email(query.email)
+        seeded = len(self.base)
+        found = []
+        for index, entry in enumerate(self._entries):
+            if snapshot is not None and entry.seq > snapshot:
+                continue
+            if entry.group not in groups or (folded is not None and entry.folded_email != folded):
+                continue
+            key = entry.keys[query.sort_by]
+            if after is not None and ((key >= after) if query.descending else (key <= after)):
+                continue
+            found.append((key, seeded + index))
+        found.sort(reverse=query.descending)
+        return [position for _, position in found]
