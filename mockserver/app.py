@@ -62,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *docs_routes(contract),
     ]
     if settings.control:
-        routes.extend(control_routes(state, edits, settings.api_keys))
+        routes.extend(control_routes(contract, state, edits, settings.api_keys))
     middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import logging
 import os
 import socket
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from mockserver import __version__
 from mockserver.app import create_app
@@ -24,6 +29,7 @@ from mockserver.settings import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEF
 from mockserver.simulation import DEFAULT_SLOW_MS, Latency, SimulationConfig
 
 SECRET_ENV = "FLEXPORTAL_MOCK_CURSOR_SECRET"
+MAX_WORKERS = 64
 
 EPILOG = f"""\
 The cursor signing secret can also come from ${SECRET_ENV}.
@@ -39,7 +45,9 @@ can override it with a Prefer header of comma-separated preferences, for example
   rate-limit=N     allow N requests per minute per API key, then 429 with Retry-After (0: off)
   empty[=false]    List Customers answers an empty page, Get Customer 404
   slow[=MS]        wait MS more (alone: --slow, or {DEFAULT_SLOW_MS} ms)
-Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth).
+Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth);
+POST /_mock/orders {{"email": ...}} places an order (a new email creates a customer) and
+POST /_mock/reset returns to the seeded data, both with the API's headers (off: --no-control).
 """
 
 
@@ -54,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
     parser.add_argument(
         "--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve from N processes sharing the port, the cursor secret and the writes (default: %(default)s)",
     )
     data = parser.add_argument_group("dataset")
     data.add_argument(
@@ -71,6 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--export",
         metavar="PATH",
         help="write the dataset the other options describe to PATH ('-' for stdout) as a fixture file, and exit",
+    )
+    writes = parser.add_argument_group("writes")
+    writes.add_argument(
+        "--state",
+        type=Path,
+        metavar="PATH",
+        help="keep writes in this SQLite file, shared by workers and kept across restarts "
+        "(default: in memory; with --workers, a temporary file)",
+    )
+    writes.add_argument(
+        "--no-control",
+        dest="control",
+        action="store_false",
+        help="leave out the control endpoints /_mock/orders and /_mock/reset",
     )
     access = parser.add_argument_group("access")
     access.add_argument(
@@ -136,6 +165,8 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             tenants=tuple(args.tenant) if args.tenant else DEFAULT_TENANTS,
             api_keys=frozenset(args.api_key),
             fixtures=args.fixtures,
+            state=args.state,
+            control=args.control,
             cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),
             simulation=SimulationConfig(
                 latency=args.latency or Latency(),
@@ -156,11 +187,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = settings_from(args, parser)
+    if not 1 <= args.workers <= MAX_WORKERS:
+        parser.error(f"--workers must be from 1 to {MAX_WORKERS}")
+    if args.workers > 1 and settings.simulation.rate_limit:
+        parser.error(
+            "--rate-limit counts requests in one process, so N workers would allow N times the limit; "
+            "run it with --workers 1"
+        )
+    if args.export is not None:
+        return _export(settings, args.export)
+    with contextlib.ExitStack() as cleanup:
+        if args.workers > 1 and settings.state is None:
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="flexportal-mock-"))
+            settings = replace(settings, state=Path(folder) / "state.sqlite3")
+        return _serve(settings, args)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
-        if args.export is not None:
-            return _export(settings, args.export)
         app = create_app(settings)
-    except (FixtureError, ValueError) as error:
+    except (FixtureError, ValueError, sqlite3.Error) as error:
         print(f"flexportal-mock: {error}", file=sys.stderr)
         return 2
     try:
@@ -168,9 +214,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1]), flush=True)
+    print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1], args.workers), flush=True)
     config = uvicorn.Config(
-        app,
+        # Workers are separate processes: each builds its own app from the same settings.
+        app if args.workers == 1 else functools.partial(create_app, settings),
+        factory=args.workers > 1,
+        workers=args.workers,
         log_config=logging_config(args.log_format, args.log_level),
         log_level=args.log_level,
         access_log=False,
@@ -181,14 +230,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.simulation.active:
         logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        if args.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         # uvicorn has shut down gracefully on Ctrl-C and re-raised it; end the way a shell expects, quietly.
         return 130
     return 0
 
 
-def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: int) -> str:
+def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: int, workers: int = 1) -> str:
     """What the server prints on start: where it listens, what it serves, and a request to try."""
     shown_host = f"[{host}]" if ":" in host else host
     base = f"http://{shown_host}:{port}"
@@ -203,10 +255,11 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
     first_tenant = next(iter(tenant_sizes), "TENANT")
     return "\n".join(
         [
-            f"FlexPortal mock {__version__} listening on {base}",
+            f"FlexPortal mock {__version__} listening on {base}" + (f" with {workers} workers" if workers > 1 else ""),
             f"  data:     {source}",
             f"  tenants:  {tenants}",
             f"  auth:     {auth}",
+            f"  writes:   {settings.state or 'in memory'}" + ("" if settings.control else " (control endpoints off)"),
             f"  contract: {base}/openapi.yaml (docs: {base}/docs)",
             "Try:",
             f"  curl -H 'Authorization: Bearer {key}' -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",

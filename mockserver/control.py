@@ -33,29 +33,35 @@ from mockserver.responses import json_response
 from mockserver.state import ServerState
 
 PREFIX: Final = "/_mock"
-ORDER_SCHEMA: Final = {
-    "type": "object",
-    "required": ["email"],
-    "additionalProperties": False,
-    "properties": {
-        "email": {"type": "string", "minLength": 3, "maxLength": 254, "pattern": r"^[^@\s]+@[^@\s]+$"},
-        "firstName": {"type": "string", "maxLength": 100},
-        "lastName": {"type": "string", "maxLength": 100},
-        "company": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
-        "phone": {"type": "string", "maxLength": 40},
-        "monthlyPrice": {"type": "number", "minimum": 0, "maximum": 100000},
-    },
-}
+
+
+def order_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of an order's body; its fields take the values `CustomerUpdate` allows."""
+    editable = spec["components"]["schemas"]["CustomerUpdate"]["properties"]
+    return {
+        "type": "object",
+        "required": ["email"],
+        "additionalProperties": False,
+        "properties": {
+            "email": editable["email"],
+            "firstName": editable["firstName"],
+            "lastName": editable["lastName"],
+            "company": {**editable["company"], "type": "string"},
+            "phone": {**editable["phone"], "type": "string"},
+            "monthlyPrice": {"type": "number", "minimum": 0, "maximum": 100000},
+        },
+    }
 
 
 def control_routes(
+    spec: dict[str, Any],
     state: ServerState,
     edits: CustomerEdits,
     api_keys: frozenset[str],
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> list[Route]:
     """The routes of the control endpoints over `state`."""
-    validator = Draft202012Validator(ORDER_SCHEMA)
+    validator = Draft202012Validator(order_schema(spec))
 
     async def place_order(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)

@@ -146,4 +146,3 @@ def check_schema(validator: Draft202012Validator, body: Mapping[str, Any]) -> No
 def _describe(error: Any) -> str:
     where = "/".join(str(part) for part in error.path) or "the body"
     return f"{where}: {error.message}"[:300]
-

@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from mockserver.auth import authenticate, resolve_tenant
 from mockserver.body import read_json_object
-from mockserver.customer import Customer
 from mockserver.cursor import CursorCodec
+from mockserver.customer import Customer
 from mockserver.edits import CustomerEdits
 from mockserver.errors import CustomerNotFound, EmailInUse, InvalidCursor, quote
 from mockserver.overlay import OverlaidStore

@@ -229,7 +229,11 @@ def test_unknown_paths_are_404_in_the_envelope(client: TestClient) -> None:
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_other_methods_are_405_with_allow(client: TestClient, method: str) -> None:
-    paths = ("/v1/customers", "/openapi.yaml") if method == "PATCH" else ("/v1/customers", "/v1/customers/x", "/openapi.yaml")
+    paths = (
+        ("/v1/customers", "/openapi.yaml")
+        if method == "PATCH"
+        else ("/v1/customers", "/v1/customers/x", "/openapi.yaml")
+    )
     for path in paths:
         response = client.request(method, path, headers=HEADERS, content=b'{"a": 1}')
         assert_error(response, 405, "METHOD_NOT_ALLOWED")
