@@ -2,11 +2,14 @@
 
 A run may point at production, so the client sends nothing but GET, never more requests than
 the budget allows, never faster than the rate allows, waits when told to by a 429's
-`Retry-After`, verifies TLS, and keeps API keys out of everything it records.
+`Retry-After`, verifies TLS, and keeps API keys out of everything it records. The one
+exception is `write`, which the pagination-under-change property uses only against a target
+that has shown, through a GET, that it is a mock offering control endpoints.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import threading
@@ -28,7 +31,9 @@ MAX_RATE_LIMITED_RETRIES: Final = 5
 # Answers that say "try again" rather than anything about the contract.
 TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
 _PLACEHOLDER: Final = re.compile(r"(\$FLEXPORTAL_[A-Z_]+)")
-_TRANSPORT_HEADERS: Final = frozenset({"host", "accept", "accept-encoding", "connection", "user-agent"})
+_TRANSPORT_HEADERS: Final = frozenset(
+    {"host", "accept", "accept-encoding", "connection", "user-agent", "content-length"}
+)
 
 
 class BudgetExhausted(Exception):
@@ -92,9 +97,14 @@ class Exchange:
     url: str
     headers: tuple[tuple[str, str], ...]
     status: int | str
+    method: str = "GET"
+    body: str | None = None
 
     def curl(self) -> str:
-        parts = ["curl", *(f"-H {_shell_word(f'{name}: {value}')}" for name, value in self.headers)]
+        parts = ["curl"] if self.method == "GET" else ["curl", "-X", self.method]
+        parts.extend(f"-H {_shell_word(f'{name}: {value}')}" for name, value in self.headers)
+        if self.body is not None:
+            parts.append(f"--data {shlex.quote(self.body)}")
         parts.append(_shell_word(self.url))
         return " ".join(parts) + f"   # -> {self.status}"
 
@@ -170,6 +180,20 @@ class KitClient:
         sent.update(headers or {})
         return self.send("GET", self.base_url + path, params, sent)
 
+    def write(
+        self, method: str, path: str, body: Mapping[str, Any] | None, *, credentials: Credentials
+    ) -> httpx.Response:
+        """One write (POST, PATCH) to a mock offering control endpoints; within the budget and rate, not retried."""
+        headers = {"Authorization": f"Bearer {credentials.api_key}", self.tenant_header: credentials.tenant}
+        content = None if body is None else json.dumps(body)
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        request = self._http.build_request(method, self.base_url + path, content=content, headers=headers)
+        response, problem = self._attempt(request, body=content)
+        if response is None or response.status_code in TRANSIENT_STATUSES or response.status_code == 429:
+            raise TargetUnavailable(f"{method} {path}: {problem or response and response.status_code}")
+        return response
+
     def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
         """Send one request, waiting out 429s; anything but GET is refused before it leaves."""
         if method.upper() != "GET":
@@ -198,7 +222,7 @@ class KitClient:
             failures += 1
             self.retried += 1
 
-    def _attempt(self, request: httpx.Request) -> tuple[httpx.Response | None, str | None]:
+    def _attempt(self, request: httpx.Request, body: str | None = None) -> tuple[httpx.Response | None, str | None]:
         """One try: the response, and what makes it unusable (a transient failure) if anything."""
         remaining = None if self.deadline is None else self.deadline - self.clock()
         if remaining is not None and remaining <= 0:
@@ -211,9 +235,9 @@ class KitClient:
             response = self._http.send(request)
             response.read()
         except httpx.TransportError as error:
-            self._record(request, f"no response ({type(error).__name__})")
+            self._record(request, f"no response ({type(error).__name__})", body)
             return None, f"no response ({type(error).__name__}: {error})"
-        self._record(request, response.status_code)
+        self._record(request, response.status_code, body)
         if response.status_code in TRANSIENT_STATUSES:
             return response, f"{response.status_code} {response.reason_phrase}"
         if response.is_success and "json" not in response.headers.get("content-type", ""):
@@ -224,7 +248,7 @@ class KitClient:
             )
         return response, None
 
-    def _record(self, request: httpx.Request, status: int | str) -> None:
+    def _record(self, request: httpx.Request, status: int | str, body: str | None = None) -> None:
         shown = []
         for raw_name, raw_value in request.headers.raw:
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
@@ -236,7 +260,7 @@ class KitClient:
         url = str(request.url)
         for secret, placeholder in self._secrets.items():
             url = url.replace(secret, placeholder)
-        self.log.append(Exchange(url=url, headers=tuple(shown), status=status))
+        self.log.append(Exchange(url=url, headers=tuple(shown), status=status, method=request.method, body=body))
 
 
 def _retry_after(response: httpx.Response) -> float:

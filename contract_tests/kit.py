@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 import httpx
@@ -14,6 +15,9 @@ from contract_tests.contract import Contract, Ordering
 from contract_tests.queries import Query
 from contract_tests.target import Target
 from contract_tests.traversal import Traversal, page_of, traverse
+
+# Where a mock describes its control endpoints; the real API answers 404 there.
+CONTROL_PATH: Final = "/_mock"
 
 # Failures point at the property that found them, not at these helpers.
 __tracebackhide__ = True
@@ -31,6 +35,7 @@ class Kit:
     strict_data: bool = False
     findings: list[Finding] = field(default_factory=list)
     auth_checked: set[str] = field(default_factory=set)
+    _controls: dict[str, str] | None = None
 
     def begin(self) -> None:
         """Forget the requests recorded so far: what follows is one example's reproduction."""
@@ -63,5 +68,34 @@ class Kit:
         )
 
     def get_customer(self, customer_id: str, *, credentials: Credentials | None = None) -> httpx.Response:
-        path = self.contract.get_path.replace("{" + self.contract.get_id_parameter + "}", quote(customer_id, safe=""))
-        return self.client.get(path, credentials=credentials or self.target.main)
+        return self.client.get(self._customer_path(customer_id), credentials=credentials or self.target.main)
+
+    def controls(self) -> Mapping[str, str] | None:
+        """The target's control endpoints, when it is a mock that offers them (asked once, with a GET)."""
+        if self._controls is None:
+            response = self.client.get(CONTROL_PATH, credentials=self.target.main)
+            body = _json_object(response) if response.status_code == 200 else {}
+            offered = {"orders", "reset"} <= body.keys() and all(isinstance(body[name], str) for name in body)
+            self._controls = {name: body[name] for name in ("orders", "reset")} if offered else {}
+        return self._controls or None
+
+    def update_customer(self, customer_id: str, patch: Mapping[str, Any]) -> httpx.Response:
+        """Update Customer (a write: only for targets that offer `controls`)."""
+        return self.client.write("PATCH", self._customer_path(customer_id), patch, credentials=self.target.main)
+
+    def control(self, name: str, body: Mapping[str, Any] | None = None) -> httpx.Response:
+        """POST to the control endpoint `name` (`orders`, `reset`) of a target that offers them."""
+        controls = self.controls()
+        assert controls is not None, "the target offers no control endpoints"
+        return self.client.write("POST", controls[name], body, credentials=self.target.main)
+
+    def _customer_path(self, customer_id: str) -> str:
+        return self.contract.get_path.replace("{" + self.contract.get_id_parameter + "}", quote(customer_id, safe=""))
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

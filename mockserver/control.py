@@ -1,5 +1,6 @@
 """The mock's control endpoints, outside the API's `/v1`: place an order, reset to the seed.
 
+    GET  /_mock          what the control endpoints are (how a client tells a mock from the real API)
     POST /_mock/orders   {"email": ..., "firstName"?, "lastName"?, "company"?, "phone"?, "monthlyPrice"?}
     POST /_mock/reset
 
@@ -83,13 +84,22 @@ def control_routes(
         body = {"orderId": order.order_id, "customerCreated": created, "customer": customer}
         return json_response(orjson.dumps(body), status_code=201 if created else 200)
 
+    async def describe(request: Request) -> Response:
+        authenticate(request.headers.getlist("authorization"), api_keys)
+        reject_any_parameter(request.query_params.multi_items())
+        return json_response(description)
+
     async def reset(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
         reject_any_parameter(request.query_params.multi_items())
         state.reset()
         return Response(status_code=204)
 
+    description = orjson.dumps(
+        {"mock": "flexportal-mock", "orders": f"{PREFIX}/orders", "reset": f"{PREFIX}/reset"}
+    )
     return [
+        Route(PREFIX, describe, methods=["GET"]),
         Route(f"{PREFIX}/orders", place_order, methods=["POST"]),
         Route(f"{PREFIX}/reset", reset, methods=["POST"]),
     ]

@@ -23,9 +23,13 @@ class ServerState(Mapping[str, OverlaidStore]):
     starting now reads; `reset_at` that of the last reset, before which no snapshot is valid.
     """
 
-    def __init__(self, seeded: LiveStores, log: ChangeLog) -> None:
+    def __init__(
+        self, seeded: LiveStores, log: ChangeLog, overlay: Callable[[TenantStore], OverlaidStore] = OverlaidStore
+    ) -> None:
+        """Serve `seeded` with `log` laid over it; `overlay` makes a tenant's live store from its seeded one."""
         self._seeded = seeded
         self._log = log
+        self.overlay = overlay
         self._bases: Mapping[str, TenantStore] = {}
         self._tenants: dict[str, OverlaidStore] = {}
         self.version = 0
@@ -67,7 +71,7 @@ class ServerState(Mapping[str, OverlaidStore]):
             rebuild = True
         if rebuild:
             self._bases = bases
-            self._tenants = {tenant: OverlaidStore(store) for tenant, store in bases.items()}
+            self._tenants = {tenant: self.overlay(store) for tenant, store in bases.items()}
             self.version = self.reset_at = 0
         elif not (written or self._log.may_have_changed()):
             return
@@ -75,7 +79,7 @@ class ServerState(Mapping[str, OverlaidStore]):
             self.version = change.seq
             if change.is_reset:
                 self.reset_at = change.seq
-                self._tenants = {tenant: OverlaidStore(store) for tenant, store in bases.items()}
+                self._tenants = {tenant: self.overlay(store) for tenant, store in bases.items()}
                 continue
             assert change.record is not None
             overlaid = self._tenants.get(change.tenant)

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver import Settings, create_app
 from mockserver.ordering import SortKey
 from mockserver.query import ListQuery, fold_email
+from mockserver.overlay import OverlaidStore
 from mockserver.store import Page, TenantStore
 
 STRING_FIELDS = ("firstName", "lastName", "email")
@@ -186,6 +187,30 @@ def _wrapped(**rewrites: Callable[..., Any]) -> Callable[[Settings], ASGIApp]:
     return factory
 
 
+class _OffsetCursors(OverlaidStore):
+    """Cursors stand for an offset into the order as it is when the next page is asked for, with no snapshot."""
+
+    def __init__(self, base: TenantStore) -> None:
+        super().__init__(base)
+        self._offsets: dict[SortKey, int] = {}
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        everything = super().page(dataclasses.replace(query, limit=len(self) + 1), None).positions
+        offset = 0 if after is None else self._offsets.get(after, 0)
+        positions = everything[offset : offset + query.limit + 1]
+        shown = positions[: query.limit]
+        if shown:
+            self._offsets[self.key_of(shown[-1], query.sort_by)] = offset + len(shown)
+        return Page(positions=shown, has_more=len(positions) > query.limit)
+
+
+def _offset_cursors(settings: Settings) -> ASGIApp:
+    app = create_app(settings)
+    app.state.data.overlay = _OffsetCursors
+    app.state.data.reset()
+    return app
+
+
 def _every_key_accepted(settings: Settings) -> ASGIApp:
     key = sorted(settings.api_keys)[0].encode() if settings.api_keys else b"any"
     return _Rewrite(create_app(settings), request=lambda scope: _set_header(scope, b"authorization", b"Bearer " + key))
@@ -215,6 +240,7 @@ count_wrong = _wrapped(response=_count_is_limit)
 server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
+offset_cursors_under_writes = _offset_cursors
 
 # Each variant, and the property of the kit that must catch it.
 CAUGHT_BY = {
@@ -230,4 +256,5 @@ CAUGHT_BY = {
     "server_error_on_bad_cursor": "test_cursor_robustness",
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",
+    "offset_cursors_under_writes": "test_pagination_under_change",
 }
