@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Mapping, Sized
 
 import orjson
@@ -12,10 +13,13 @@ from mockserver.responses import json_response
 
 
 def health_endpoint(stores: Mapping[str, Sized]) -> Callable[[Request], Awaitable[Response]]:
-    """A handler answering `{"status": "ok", "tenants": {tenant: customers}}` for the data served now."""
+    """A handler answering `{"status": "ok", "tenants": {tenant: customers}, "worker": pid}` for the data served now.
+
+    `worker` tells apart the processes of a server started with several workers.
+    """
 
     async def health(request: Request) -> Response:
         tenants = {tenant: len(store) for tenant, store in stores.items()}
-        return json_response(orjson.dumps({"status": "ok", "tenants": tenants}))
+        return json_response(orjson.dumps({"status": "ok", "tenants": tenants, "worker": os.getpid()}))
 
     return health

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 
 import pytest
@@ -51,4 +53,4 @@ def test_a_missing_asset_is_a_404_in_the_envelope(client: TestClient) -> None:
 def test_health_endpoint_needs_no_auth_and_names_the_tenants(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "tenants": {"acme": 1}}
+    assert response.json() == {"status": "ok", "tenants": {"acme": 1}, "worker": os.getpid()}
