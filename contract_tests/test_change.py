@@ -27,7 +27,7 @@ NAMES = st.text(alphabet="AZaz09ÉéŁß-", min_size=1, max_size=6)
 
 @st.composite
 def writes(draw: st.DrawFn, present: list[str]) -> list[tuple[str, Any]]:
-    """Up to three writes: ("create", order body), ("update", (id, patch)) or ("rent", id), an order renting a device."""
+    """Up to three writes: ("create", an order body), ("update", (id, patch)), ("rent", id): a rental order."""
     chosen: list[tuple[str, Any]] = []
     for _ in range(draw(st.integers(0, 3), label="writes")):
         kind = draw(st.sampled_from(["create", "update", "rent"] if present else ["create"]), label="kind")

@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app
 from mockserver.ordering import SortKey
-from mockserver.query import ListQuery, fold_email
 from mockserver.overlay import OverlaidStore
+from mockserver.query import ListQuery, fold_email
 from mockserver.store import Page, TenantStore
 
 STRING_FIELDS = ("firstName", "lastName", "email")
