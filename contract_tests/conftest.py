@@ -80,7 +80,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--max-requests",
         type=int,
-        help="request budget for the whole run (default: 3000 against --base-url, none in-process)",
+        help="request budget for the whole run (default: 4000 against --base-url, none in-process)",
     )
     group.addoption("--rate", type=float, help="at most this many requests per minute (a Starter plan allows 100)")
     group.addoption(
@@ -176,7 +176,7 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
         )
     budget = pytestconfig.getoption("max_requests")
     if budget is None and not target.in_process:
-        budget = 3000
+        budget = 4000
     deadline = pytestconfig.getoption("deadline")
     client = _RunClient(
         target.base_url,
