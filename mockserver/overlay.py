@@ -3,7 +3,9 @@
 The seeded `TenantStore` is immutable and indexed for pages in O(log n + limit). Customers
 changed or created since are kept beside it as *entries*, each with the sequence number of its
 last change; a changed seeded customer is hidden in the store and shown from its entry. A page
-merges the store's page, skipping hidden customers, with the few entries that match.
+merges the store's page, skipping hidden customers, with the entries that match: its cost
+grows with the number of customers written to, which a mock's tests keep small, not with the
+size of the dataset.
 
 Pages after the first of a traversal are read *as of the traversal's snapshot*: a customer
 whose last change is newer than the snapshot is left out. Such a customer may already have
@@ -61,6 +63,7 @@ class OverlaidStore:
         self.tenant = base.tenant
         self._entries: list[Entry] = []
         self._entry_of: dict[str, int] = {}
+        self._entry_with_email: dict[str, int] = {}
         self._hidden: set[int] = set()
 
     def __len__(self) -> int:
@@ -71,14 +74,16 @@ class OverlaidStore:
         customer_id = record["customerId"]
         entry = Entry.of(record, seq)
         index = self._entry_of.get(customer_id)
-        if index is not None:
+        if index is None:
+            index = self._entry_of[customer_id] = len(self._entries)
+            self._entries.append(entry)
+            seeded = self.base.position_of(customer_id)
+            if seeded is not None:
+                self._hidden.add(seeded)
+        else:
+            del self._entry_with_email[self._entries[index].folded_email]
             self._entries[index] = entry
-            return
-        self._entry_of[customer_id] = len(self._entries)
-        self._entries.append(entry)
-        seeded = self.base.position_of(customer_id)
-        if seeded is not None:
-            self._hidden.add(seeded)
+        self._entry_with_email[entry.folded_email] = index
 
     def record(self, customer_id: str) -> Customer | None:
         """The customer's record as it is now, or None."""
@@ -91,9 +96,9 @@ class OverlaidStore:
     def customer_with_email(self, email: str) -> str | None:
         """The id of the customer whose email equals `email` as the API compares them, or None."""
         folded = fold_email(email)
-        for entry in self._entries:
-            if entry.folded_email == folded:
-                return str(entry.record["customerId"])
+        index = self._entry_with_email.get(folded)
+        if index is not None:
+            return str(self._entries[index].record["customerId"])
         position = self.base.position_of_email(folded)
         if position is None or position in self._hidden:
             return None
