@@ -17,10 +17,10 @@ order and is returned exactly once.
 from __future__ import annotations
 
 import dataclasses
-import heapq
-import itertools
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import orjson
 
@@ -65,6 +65,7 @@ class OverlaidStore:
         self._entry_of: dict[str, int] = {}
         self._entry_with_email: dict[str, int] = {}
         self._hidden: set[int] = set()
+        self._orders: dict[str, list[tuple[SortKey, int]]] = {}
 
     def __len__(self) -> int:
         return len(self.base) + len(self._entries) - len(self._hidden)
@@ -73,6 +74,7 @@ class OverlaidStore:
         """Lay `record`, changed at `seq`, over whatever the customer was."""
         customer_id = record["customerId"]
         entry = Entry.of(record, seq)
+        self._orders.clear()
         index = self._entry_of.get(customer_id)
         if index is None:
             index = self._entry_of[customer_id] = len(self._entries)
@@ -128,44 +130,57 @@ class OverlaidStore:
         if not self._entries:
             return self.base.page(query, after)
         wanted = query.limit + 1
-        merged = heapq.merge(
-            self._seeded(query, after, wanted),
-            self._laid_over(query, after, snapshot),
-            key=lambda position: self.key_of(position, query.sort_by),
-            reverse=query.descending,
-        )
-        positions = list(itertools.islice(merged, wanted))
+        positions = self._seeded(query, after, wanted)
+        written = self._laid_over(query, after, snapshot, wanted)
+        if written:
+            keyed = [(self.base.key_of(position, query.sort_by), position) for position in positions]
+            keyed.extend(written)
+            keyed.sort(reverse=query.descending)  # keys are unique: positions are never compared
+            positions = [position for _, position in keyed[:wanted]]
         return Page(positions=positions[: query.limit], has_more=len(positions) > query.limit)
 
-    def _seeded(self, query: ListQuery, after: SortKey | None, wanted: int) -> Iterator[int]:
+    def _seeded(self, query: ListQuery, after: SortKey | None, wanted: int) -> list[int]:
         """The store's matching customers after `after`, hidden ones skipped, at most `wanted`."""
-        found = 0
+        found: list[int] = []
+        narrowed = dataclasses.replace(query, limit=wanted)
         while True:
-            page = self.base.page(dataclasses.replace(query, limit=wanted), after)
-            for position in page.positions:
-                if position not in self._hidden:
-                    found += 1
-                    yield position
-                    if found == wanted:
-                        return
-            if not page.has_more:
-                return
+            page = self.base.page(narrowed, after)
+            found.extend(position for position in page.positions if position not in self._hidden)
+            if len(found) >= wanted or not page.has_more:
+                return found[:wanted]
             after = self.base.key_of(page.positions[-1], query.sort_by)
 
-    def _laid_over(self, query: ListQuery, after: SortKey | None, snapshot: int | None) -> list[int]:
-        """The matching entries after `after` (and not newer than `snapshot`), in the query's order."""
+    def _laid_over(
+        self, query: ListQuery, after: SortKey | None, snapshot: int | None, wanted: int
+    ) -> list[tuple[SortKey, int]]:
+        """At most `wanted` matching entries after `after` (none newer than `snapshot`), keyed, in the query's order."""
+        order = self._order_of_entries(query.sort_by)
+        if query.descending:
+            end = len(order) if after is None else bisect_left(order, after, key=itemgetter(0))
+            candidates: Iterable[tuple[SortKey, int]] = reversed(order[:end])
+        else:
+            start = 0 if after is None else bisect_right(order, after, key=itemgetter(0))
+            candidates = order[start:]
         groups = matching_groups(query)
         folded = None if query.email is None else fold_email(query.email)
         seeded = len(self.base)
         found = []
-        for index, entry in enumerate(self._entries):
+        for key, index in candidates:
+            entry = self._entries[index]
             if snapshot is not None and entry.seq > snapshot:
                 continue
             if entry.group not in groups or (folded is not None and entry.folded_email != folded):
                 continue
-            key = entry.keys[query.sort_by]
-            if after is not None and ((key >= after) if query.descending else (key <= after)):
-                continue
             found.append((key, seeded + index))
-        found.sort(reverse=query.descending)
-        return [position for _, position in found]
+            if len(found) == wanted:
+                break
+        return found
+
+    def _order_of_entries(self, field: str) -> list[tuple[SortKey, int]]:
+        """The entries in ascending order by `field`, sorted once after each write."""
+        order = self._orders.get(field)
+        if order is None:
+            order = self._orders[field] = sorted(
+                (entry.keys[field], index) for index, entry in enumerate(self._entries)
+            )
+        return order
