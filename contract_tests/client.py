@@ -183,16 +183,16 @@ class KitClient:
     def write(
         self, method: str, path: str, body: Mapping[str, Any] | None, *, credentials: Credentials
     ) -> httpx.Response:
-        """One write (POST, PATCH) to a mock offering control endpoints; within the budget and rate, not retried."""
+        """One write (POST, PATCH) to a mock offering control endpoints, within the budget and rate.
+
+        It is retried like a GET: a write repeated after a lost answer changes the same customer
+        again, or adds a customer, which the property that writes allows for.
+        """
         headers = {"Authorization": f"Bearer {credentials.api_key}", self.tenant_header: credentials.tenant}
         content = None if body is None else json.dumps(body)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        request = self._http.build_request(method, self.base_url + path, content=content, headers=headers)
-        response, problem = self._attempt(request, body=content)
-        if response is None or response.status_code in TRANSIENT_STATUSES or response.status_code == 429:
-            raise TargetUnavailable(f"{method} {path}: {problem or response and response.status_code}")
-        return response
+        return self._exchange(self._http.build_request(method, self.base_url + path, content=content, headers=headers))
 
     def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
         """Send one request, waiting out 429s; anything but GET is refused before it leaves."""
@@ -204,9 +204,14 @@ class KitClient:
             params=httpx.QueryParams(params if isinstance(params, (str, Mapping)) else list(params)),
             headers=dict(headers),
         )
+        return self._exchange(request)
+
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` until it gets a usable answer, waiting out 429s and retrying transient failures."""
+        body = None if not request.content else request.content.decode("utf-8", "replace")
         failures = waits = 0
         while True:
-            response, problem = self._attempt(request)
+            response, problem = self._attempt(request, body)
             if response is not None and response.status_code == 429:
                 if waits == MAX_RATE_LIMITED_RETRIES:
                     raise RateLimitedTooLong(f"still rate limited after {MAX_RATE_LIMITED_RETRIES} waits")
@@ -217,7 +222,7 @@ class KitClient:
                 assert response is not None
                 return response
             if failures == self.retries:
-                raise TargetUnavailable(f"GET {request.url.path}: {problem} ({failures + 1} attempts)")
+                raise TargetUnavailable(f"{request.method} {request.url.path}: {problem} ({failures + 1} attempts)")
             self.pacer.hold(self.backoff * 2**failures)
             failures += 1
             self.retried += 1
