@@ -1,4 +1,9 @@
-"""A mock of FlexPortal's List Customers and Get Customer API that honours its contract."""
+"""A mock of FlexPortal's List Customers and Get Customer API that honours its contract.
+
+PYTEST_DONT_REWRITE: pytest rewrites the asserts of every package of a distribution that carries
+a pytest plugin, as this one does, and warns about a package imported before it started (by a
+script that then calls `pytest.main`, say). This module has no assert to rewrite.
+"""
 
 from __future__ import annotations
 

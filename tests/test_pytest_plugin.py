@@ -6,6 +6,7 @@ the package would, under strict markers and configuration and with every warning
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -86,6 +87,26 @@ def test_a_run_that_uses_no_fixture_of_the_plugin_starts_and_imports_nothing(pyt
     result = pytester.runpytest_subprocess("-s", timeout=120)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*REPORT loaded=True mock=[[][]] threads=[[][]]*"])
+
+
+def test_pytest_started_after_the_packages_were_imported_does_not_warn(pytester: pytest.Pytester) -> None:
+    """As `python -m contract_tests` starts it, after a non-editable install.
+
+    pytest marks for assert rewriting every package a plugin's distribution lists, and warns
+    about those imported before it started. An editable install lists none, a wheel all; so the
+    distribution is described here as a wheel would install it.
+    """
+    project(pytester, test_plain="def test_plain():\n    assert True\n")
+    info = pytester.mkdir("site") / "flexportal_mock-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: flexportal-mock\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nflexportal_mock = mockserver.pytest_plugin\n")
+    (info / "RECORD").write_text("mockserver/__init__.py,,\ncontract_tests/__init__.py,,\n")
+    code = "import sys, mockserver, contract_tests, pytest; sys.exit(pytest.main(['-q', '-W', 'error']))"
+    env = {**os.environ, "PYTHONPATH": str(pytester.path / "site")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=pytester.path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stdout + result.stderr
 
 
 def test_fixtures_and_marker_are_documented_to_pytest(pytester: pytest.Pytester) -> None:
