@@ -76,7 +76,7 @@ def running_mock(*args: str, env: dict[str, str] | None = None, timeout: float =
     mock = None
     try:
         assert process.stdout is not None
-        banner_lines = [process.stdout.readline() for _ in range(7)]
+        banner_lines = [process.stdout.readline() for _ in range(8)]
         banner = "".join(banner_lines)
         match = BANNER.search(banner_lines[0])
         if match is None:
