@@ -1,0 +1,446 @@
+"""The pytest plugin: its fixtures, their configuration, the reset between tests, and the README's example.
+
+Each test runs a small test file in a pytest of its own (pytester), as a project that installed
+the package would, under strict markers and configuration and with every warning an error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import tomllib
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+# Loaded here, before pytester snapshots sys.modules, so its in-process runs do not import uvicorn anew each time.
+import mockserver.background  # noqa: F401
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+STRICT_INI = """\
+[pytest]
+addopts = --strict-markers --strict-config -p no:cacheprovider
+filterwarnings = error
+"""
+SMALL = "flexportal_customers = 40\n"
+
+
+@pytest.fixture(autouse=True)
+def _autoload(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry-point plugins are what is under test: make sure pytest loads them."""
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+
+
+def project(pytester: pytest.Pytester, ini: str = "", **files: str) -> None:
+    """A project folder with a strict pytest.ini (plus `ini` lines) and these test files."""
+    pytester.makefile(".ini", pytest=STRICT_INI + ini)
+    if files:
+        pytester.makepyfile(**files)
+
+
+def servers_running() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("flexportal-mock")]
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text()
+    return text.split("## Use it in your tests", 1)[1].split("\n## ", 1)[0]
+
+
+def test_installing_the_package_registers_the_plugin() -> None:
+    (entry,) = [entry for entry in entry_points(group="pytest11") if entry.value == "mockserver.pytest_plugin"]
+    assert entry.name == "flexportal_mock"
+
+
+def test_importing_the_plugin_imports_nothing_heavy() -> None:
+    code = "import sys, mockserver.pytest_plugin; print(*sorted(sys.modules))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    )
+    heavy = {"starlette", "uvicorn", "faker", "httpx", "orjson", "jsonschema", "yaml", "sqlite3"}
+    heavy |= {f"mockserver.{name}" for name in ("app", "dataset", "generator", "settings", "background", "cli")}
+    assert "mockserver.pytest_plugin" in loaded
+    assert not heavy & loaded
+
+
+def test_a_run_that_uses_no_fixture_of_the_plugin_starts_and_imports_nothing(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import sys, threading
+
+        def pytest_sessionfinish(session):
+            mock = {"mockserver.app", "mockserver.dataset", "mockserver.background", "uvicorn"} & set(sys.modules)
+            threads = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+            loaded = session.config.pluginmanager.has_plugin("flexportal_mock")
+            print(f"REPORT loaded={loaded} mock={sorted(mock)} threads={threads}")
+        """
+    )
+    project(pytester, test_plain="def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-s", timeout=120)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*REPORT loaded=True mock=[[][]] threads=[[][]]*"])
+
+
+def test_pytest_started_after_the_packages_were_imported_does_not_warn(pytester: pytest.Pytester) -> None:
+    """As `python -m contract_tests` starts it, after a non-editable install.
+
+    pytest marks for assert rewriting every package a plugin's distribution lists, and warns
+    about those imported before it started. An editable install lists none, a wheel all; so the
+    distribution is described here as a wheel would install it.
+    """
+    project(pytester, test_plain="def test_plain():\n    assert True\n")
+    info = pytester.mkdir("site") / "flexportal_mock-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: flexportal-mock\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[pytest11]\nflexportal_mock = mockserver.pytest_plugin\n")
+    (info / "RECORD").write_text("mockserver/__init__.py,,\ncontract_tests/__init__.py,,\n")
+    code = "import sys, mockserver, contract_tests, pytest; sys.exit(pytest.main(['-q', '-W', 'error']))"
+    env = {**os.environ, "PYTHONPATH": str(pytester.path / "site")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=pytester.path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stdout + result.stderr
+
+
+def test_fixtures_and_marker_are_documented_to_pytest(pytester: pytest.Pytester) -> None:
+    project(pytester)
+    fixtures = pytester.runpytest("--fixtures")
+    for name in ("flexportal_mock", "flexportal_app", "flexportal_client", "flexportal_dataset"):
+        fixtures.stdout.fnmatch_lines([f"{name} -- *pytest_plugin.py*"])
+    pytester.runpytest("--markers").stdout.fnmatch_lines(["@pytest.mark.flexportal(seed=, customers=, tenants=*"])
+    help_text = pytester.runpytest("--help").stdout.str()
+    for option in ("seed", "customers", "tenants", "fixtures", "api_key"):
+        assert f"flexportal_{option} " in help_text
+
+
+SERVED_TESTS = r"""
+import re
+import httpx
+
+SERVED = []
+
+def test_fields(flexportal_mock):
+    mock = flexportal_mock
+    SERVED.append(mock.base_url)
+    print(f"SERVED {mock.base_url}")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", mock.base_url)
+    assert (mock.api_key, mock.tenant, mock.other_tenants) == ("test-key", "acme", ("globex",))
+    assert mock.tenants == ("acme", "globex")
+    assert mock.headers == {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
+    assert mock.headers_for("globex")["Tenant-ID"] == "globex"
+    assert mock.url("/healthz") == mock.url("healthz") == mock.base_url + "/healthz"
+    assert mock.dataset.settings.seed == 7
+    assert mock.dataset.tenants == mock.tenants
+    assert httpx.get(mock.url("/healthz")).json()["tenants"] == {"acme": 300, "globex": 300}
+
+def test_records_are_fresh_copies(flexportal_mock):
+    records = flexportal_mock.records()
+    assert len(records) == 300 and records == flexportal_mock.dataset.records("acme")
+    records[0]["email"] = "changed@example.com"
+    assert flexportal_mock.records()[0]["email"] != "changed@example.com"
+    other = {record["customerId"] for record in flexportal_mock.records("globex")}
+    assert other.isdisjoint(record["customerId"] for record in records)
+
+def test_pages_hold_what_the_records_predict(flexportal_mock):
+    active = [record for record in flexportal_mock.records() if record["status"] == "active"]
+    expected = [record["customerId"] for record in sorted(active, key=lambda r: (r["email"], r["customerId"]))]
+    seen, params = [], {"status": "active", "sortBy": "email", "sortOrder": "asc", "limit": 100}
+    with httpx.Client(headers=flexportal_mock.headers) as client:
+        while True:
+            page = client.get(flexportal_mock.url("/v1/customers"), params=params).json()
+            seen += [customer["customerId"] for customer in page["customers"]]
+            if not page["hasMore"]:
+                break
+            params["startAfter"] = page["nextCursor"]
+    assert len(expected) > 100 and seen == expected
+
+def test_get_customer_answers_the_record(flexportal_mock):
+    record = flexportal_mock.records("globex")[5]
+    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
+    assert httpx.get(url, headers=flexportal_mock.headers_for("globex")).json() == {"customer": record}
+
+def test_only_its_key_and_tenants_get_in(flexportal_mock):
+    url = flexportal_mock.url("/v1/customers")
+    assert httpx.get(url, headers={**flexportal_mock.headers, "Authorization": "Bearer nope"}).status_code == 401
+    assert httpx.get(url, headers={**flexportal_mock.headers, "Tenant-ID": "initech"}).status_code == 403
+
+def test_one_server_serves_the_whole_session(flexportal_mock):
+    assert SERVED == [flexportal_mock.base_url]
+"""
+
+
+def test_the_served_mock_says_where_and_as_whom_and_answers_as_its_records_predict(pytester: pytest.Pytester) -> None:
+    project(pytester, test_served=SERVED_TESTS)
+    result = pytester.runpytest("-s")
+    result.assert_outcomes(passed=6)
+    (base_url,) = re.findall(r"SERVED (\S+)", result.stdout.str())
+    assert not servers_running(), "the session's end stops its servers"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=5).close()
+
+
+CONFIGURED_TESTS = r"""
+from pathlib import Path
+
+import pytest
+from mockserver import Settings
+from mockserver.dataset import dataset_records
+from mockserver.fixturefile import load_fixtures
+
+SERVED = {}
+
+def test_ini_options(flexportal_mock):
+    SERVED["ini"] = flexportal_mock.base_url
+    assert (flexportal_mock.tenant, flexportal_mock.other_tenants) == ("north", ("south",))
+    assert flexportal_mock.api_key == "ini-key" and flexportal_mock.headers["Authorization"] == "Bearer ini-key"
+    expected = dataset_records(Settings(seed=3, customers=40, tenants=("north", "south")))
+    assert flexportal_mock.records("south") == expected["south"]
+
+@pytest.mark.flexportal(customers=10, tenants=["solo"])
+def test_marker_overrides_what_it_names(flexportal_mock):
+    SERVED["solo"] = flexportal_mock.base_url
+    assert flexportal_mock.tenants == ("solo",) and len(flexportal_mock.records()) == 10
+    assert flexportal_mock.dataset.settings.seed == 3 and flexportal_mock.api_key == "ini-key"
+
+@pytest.mark.flexportal(seed=5, api_key="class-key")
+class TestClassMarker:
+    @pytest.mark.flexportal(customers=12)
+    def test_closest_marker_wins_key_by_key(self, flexportal_mock):
+        assert flexportal_mock.tenants == ("north", "south") and len(flexportal_mock.records("north")) == 12
+        assert flexportal_mock.dataset.settings.seed == 5 and flexportal_mock.api_key == "class-key"
+
+    @pytest.mark.flexportal(fixtures="data/edge-cases.json")
+    def test_fixture_file_relative_to_the_test_file(self, flexportal_mock):
+        assert flexportal_mock.tenants == ("edge",)
+        assert flexportal_mock.records() == load_fixtures(Path(__file__).parent / "data" / "edge-cases.json")["edge"]
+
+def test_same_configuration_same_server(flexportal_mock):
+    assert flexportal_mock.base_url == SERVED["ini"] != SERVED["solo"]
+
+@pytest.mark.flexportal(seed=3, customers=40)
+def test_marker_naming_the_ini_values_is_the_same_configuration(flexportal_mock):
+    assert flexportal_mock.base_url == SERVED["ini"]
+
+def test_dataset_alone_starts_no_server(flexportal_dataset):
+    assert flexportal_dataset.tenants == ("north", "south") and len(flexportal_dataset.records()) == 40
+"""
+
+
+def test_ini_options_and_markers_choose_what_is_served(pytester: pytest.Pytester) -> None:
+    ini = "flexportal_seed = 3\nflexportal_customers = 40\nflexportal_tenants = north south\n"
+    ini += "flexportal_api_key = ini-key\n"
+    project(pytester, ini, test_configured=CONFIGURED_TESTS)
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "edge-cases.json").write_bytes((ROOT / "fixtures" / "edge-cases.json").read_bytes())
+    pytester.runpytest().assert_outcomes(passed=7)
+
+
+def test_the_ini_fixture_file_is_relative_to_the_ini_file(pytester: pytest.Pytester) -> None:
+    project(pytester, "flexportal_fixtures = data/edge.json\n")
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "edge.json").write_bytes((ROOT / "fixtures" / "edge-cases.json").read_bytes())
+    tests = pytester.mkdir("tests")
+    (tests / "test_file.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+
+            def test_the_ini_file(flexportal_dataset):
+                assert flexportal_dataset.tenants == ("edge",)
+
+            @pytest.mark.flexportal(tenants=["gen"], customers=5)
+            def test_a_marker_that_generates_drops_the_ini_file(flexportal_dataset):
+                assert flexportal_dataset.tenants == ("gen",) and len(flexportal_dataset.records()) == 5
+            """
+        )
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tests)
+        pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_a_wrong_configuration_fails_the_test_saying_what_is_wrong(pytester: pytest.Pytester) -> None:
+    project(
+        pytester,
+        test_wrong="""
+        import pytest
+
+        @pytest.mark.flexportal(sed=3)
+        def test_typo(flexportal_mock): pass
+
+        @pytest.mark.flexportal(3)
+        def test_positional(flexportal_mock): pass
+
+        @pytest.mark.flexportal(tenants="acme")
+        def test_tenants_not_a_list(flexportal_mock): pass
+
+        @pytest.mark.flexportal(tenants=["no spaces"])
+        def test_bad_tenant(flexportal_mock): pass
+
+        @pytest.mark.flexportal(fixtures="x.json", tenants=["acme"])
+        def test_file_and_tenants(flexportal_mock): pass
+
+        @pytest.mark.flexportal(fixtures="missing.json")
+        def test_missing_file(flexportal_dataset): pass
+
+        @pytest.mark.flexportal(customers=-1)
+        def test_negative(flexportal_app): pass
+        """,
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=7)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*@pytest.mark.flexportal does not take sed; it takes seed, customers, tenants, fixtures, api_key",
+            "*@pytest.mark.flexportal takes keyword arguments only*",
+            "*tenants takes a list of tenant ids*",
+            "*the flexportal mock cannot be made: 'no spaces' is not a tenant identifier*",
+            "*a fixture file brings its own tenants and customers; drop tenants",
+            "*the flexportal fixture file */missing.json does not exist",
+            "*the flexportal mock cannot be made: customers must be from 0 to*",
+        ]
+    )
+    bad_ini = pytester.runpytest("-o", "flexportal_seed=abc", "-k", "test_missing_file")
+    bad_ini.assert_outcomes(errors=1)
+    bad_ini.stdout.fnmatch_lines(["*flexportal_seed*abc*"])
+
+
+RESET_TESTS = r"""
+import httpx
+
+NEW_EMAIL = "new.customer@example.com"
+
+def get(mock, customer_id):
+    return httpx.get(mock.url(f"/v1/customers/{customer_id}"), headers=mock.headers).json()["customer"]
+
+def by_email(mock, email):
+    return httpx.get(mock.url("/v1/customers"), params={"email": email}, headers=mock.headers).json()["count"]
+
+def test_a_writes(flexportal_mock):
+    record = flexportal_mock.records()[0]
+    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
+    assert httpx.patch(url, json={"firstName": "Changed"}, headers=flexportal_mock.headers).status_code == 200
+    order = httpx.post(flexportal_mock.url("/_mock/orders"), json={"email": NEW_EMAIL}, headers=flexportal_mock.headers)
+    assert order.status_code == 201
+    assert get(flexportal_mock, record["customerId"])["firstName"] == "Changed"
+    assert by_email(flexportal_mock, NEW_EMAIL) == 1
+
+def test_b_starts_from_the_seed(flexportal_mock):
+    record = flexportal_mock.records()[0]
+    assert get(flexportal_mock, record["customerId"]) == record and by_email(flexportal_mock, NEW_EMAIL) == 0
+
+def test_c_reset_within_a_test(flexportal_mock):
+    record = flexportal_mock.records()[1]
+    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
+    httpx.patch(url, json={"lastName": "Changed"}, headers=flexportal_mock.headers).raise_for_status()
+    flexportal_mock.reset()
+    assert get(flexportal_mock, record["customerId"]) == record
+
+def test_d_writes_again(flexportal_mock):
+    order = httpx.post(flexportal_mock.url("/_mock/orders"), json={"email": NEW_EMAIL}, headers=flexportal_mock.headers)
+    assert order.status_code == 201
+
+def test_e_the_app_starts_from_the_seed_too(flexportal_app, flexportal_mock):
+    assert flexportal_app is flexportal_mock.app
+    assert by_email(flexportal_mock, NEW_EMAIL) == 0
+"""
+
+
+def test_every_test_starts_from_the_seeded_data(pytester: pytest.Pytester) -> None:
+    project(pytester, SMALL, test_reset=RESET_TESTS)
+    pytester.runpytest().assert_outcomes(passed=5)
+
+
+IN_PROCESS_TESTS = r"""
+import asyncio
+import threading
+import httpx
+import pytest
+
+NEW_EMAIL = "new.customer@example.com"
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+@pytest.mark.anyio
+async def test_client_pages(flexportal_client, flexportal_dataset):
+    params = {"sortBy": "email", "sortOrder": "desc", "limit": 10}
+    response = await flexportal_client.get("/v1/customers", params=params)
+    expected = sorted(flexportal_dataset.records(), key=lambda r: (r["email"], r["customerId"]), reverse=True)[:10]
+    assert [customer["customerId"] for customer in response.json()["customers"]] == [r["customerId"] for r in expected]
+    assert flexportal_client.headers["Tenant-ID"] == "acme"
+
+@pytest.mark.anyio
+async def test_client_writes(flexportal_client):
+    async with flexportal_client:
+        response = await flexportal_client.post("/_mock/orders", json={"email": NEW_EMAIL})
+    assert response.status_code == 201
+
+def test_app_with_a_transport_of_ones_own(flexportal_app):
+    async def count():
+        transport = httpx.ASGITransport(app=flexportal_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            headers = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
+            response = await client.get("/v1/customers", params={"email": NEW_EMAIL}, headers=headers)
+            return response.json()["count"]
+
+    assert asyncio.run(count()) == 0
+    assert flexportal_app.state.tenant_sizes == {"acme": 40, "globex": 40}
+
+def test_no_server_was_started():
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("flexportal-mock")]
+"""
+
+
+def test_the_in_process_variant_serves_without_a_socket(pytester: pytest.Pytester) -> None:
+    project(pytester, SMALL, test_in_process=IN_PROCESS_TESTS)
+    pytester.runpytest().assert_outcomes(passed=4)
+
+
+def test_the_readme_installs_what_its_example_needs() -> None:
+    (line,) = re.findall(r"^pip install .*$", readme_section(), re.MULTILINE)
+    extra = re.search(r"\[(\w+)\]", line)
+    assert extra is not None, line
+    project_table = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = " ".join(project_table["optional-dependencies"][extra[1]])
+    assert "pytest" in required and "httpx" in required
+
+
+def test_the_readme_names_every_fixture_and_option() -> None:
+    text = readme_section()
+    for name in (
+        "flexportal_mock",
+        "flexportal_app",
+        "flexportal_client",
+        "flexportal_dataset",
+        "@pytest.mark.flexportal",
+    ):
+        assert f"`{name}" in text, name
+    for option in ("seed", "customers", "tenants", "fixtures", "api_key"):
+        assert f"`flexportal_{option}`" in text, option
+    for field in (
+        "base_url",
+        "api_key",
+        "tenant",
+        "other_tenants",
+        "headers",
+        "url(path)",
+        "records(tenant)",
+        "reset()",
+    ):
+        assert f"`{field}`" in text, field
+
+
+def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:
+    (example,) = re.findall(r"```python\n(.*?)```", readme_section(), re.DOTALL)
+    project(pytester, test_readme_example=example)
+    result = pytester.runpytest_subprocess(timeout=180)
+    result.assert_outcomes(passed=len(re.findall(r"^def test_", example, re.MULTILINE)))
