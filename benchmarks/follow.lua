@@ -1,6 +1,5 @@
 -- wrk script for `python -m benchmarks.load`: mixed list queries, each followed page by page
--- through its cursors, as a client syncing customers does. Each thread stops after
--- LOAD_REQUESTS_PER_THREAD requests, so a run is a bounded number of requests.
+-- through its cursors, as a client syncing customers does. wrk's -d bounds each run.
 
 local queries = {
   "/v1/customers?limit=50",
@@ -11,17 +10,14 @@ local queries = {
   "/v1/customers?sortBy=totalDevicesRented&sortOrder=desc&limit=75",
   "/v1/customers?sortBy=firstName&sortOrder=asc&limit=1",
 }
-local budget = tonumber(os.getenv("LOAD_REQUESTS_PER_THREAD") or "0")
 local current = 0
 local path = nil
-local sent = 0
 
 request = function()
   if path == nil then
     current = current % #queries + 1
     path = queries[current]
   end
-  sent = sent + 1
   return wrk.format("GET", path)
 end
 
@@ -31,8 +27,5 @@ response = function(status, headers, body)
     path = queries[current] .. "&startAfter=" .. cursor
   else
     path = nil
-  end
-  if budget > 0 and sent >= budget then
-    wrk.thread:stop()
   end
 end
