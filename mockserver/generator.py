@@ -286,14 +286,39 @@ class _TableBuilder:
                 "createdAt": created_ms,
                 "firstName": _string_ranks(names)[first],
                 "lastName": _string_ranks(surnames)[last],
-                "email": np.concatenate([np.zeros(0, np.bytes_), *self._email_keys]),
+                "email": _ranks(_byte_order(_as_rows(np.concatenate([np.zeros(0, np.bytes_), *self._email_keys])))),
                 "totalMonthlyRevenue": revenue,
                 "totalDevicesRented": devices,
             },
-            id_order=np.argsort(_as_strings(ids), kind="stable"),
+            id_order=_byte_order(ids),
             id_hashes=np.array(self._id_hashes, dtype=np.int64),
             email_hashes=np.array(self._email_hashes, dtype=np.int64),
         )
+
+
+def _byte_order(rows: ByteRows) -> npt.NDArray[np.intp]:
+    """The positions of byte-string rows in byte order (code point order for UTF-8), shorter first on a tie.
+
+    Eight bytes at a time as big-endian integers, sorted least significant first: numpy sorts
+    integers several times faster than byte strings.
+    """
+    width = -(-rows.shape[1] // 8) * 8
+    padded = np.zeros((len(rows), width), dtype=np.uint8)
+    padded[:, : rows.shape[1]] = rows
+    words = padded.view(">u8")
+    return np.lexsort(words.T[::-1]) if width else np.arange(len(rows))
+
+
+def _ranks(order: npt.NDArray[np.intp]) -> Ints:
+    """Each position's place in `order`, which lists positions."""
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    return ranks
+
+
+def _as_rows(strings: npt.NDArray[np.bytes_]) -> ByteRows:
+    """Fixed-width byte strings as rows of bytes, padded with zeros."""
+    return np.ascontiguousarray(strings).view(np.uint8).reshape(len(strings), strings.dtype.itemsize)
 
 
 def _as_strings(rows: ByteRows) -> npt.NDArray[np.bytes_]:

@@ -61,7 +61,18 @@ class SortIndex:
         self._order = _int_array(ordered)
         self._ranks = _int_array(ranks)
         group_of_rank = groups[ordered]
-        self._buckets = tuple(_int_array(np.flatnonzero(_members(bucket)[group_of_rank])) for bucket in buckets)
+        # One group's ranks are a run of all ranks sorted by group, stably: ascending within it.
+        by_group = np.argsort(group_of_rank, kind="stable")
+        ends = np.cumsum(np.bincount(group_of_rank, minlength=256))
+        starts = ends - np.bincount(group_of_rank, minlength=256)
+
+        def ranks_of(bucket: frozenset[int]) -> npt.NDArray[np.intp]:
+            if len(bucket) == 1:
+                (group,) = bucket
+                return by_group[starts[group] : ends[group]]
+            return np.flatnonzero(_members(bucket)[group_of_rank])
+
+        self._buckets = tuple(_int_array(ranks_of(bucket)) for bucket in buckets)
 
     def position(self, rank: int) -> int:
         return self._order[rank]
