@@ -70,7 +70,10 @@ def generate_table(seed: int, tenant: str, count: int, pools: Pools | None = Non
     builder = _TableBuilder(pools, encoder)
     for chunk in range(-(-count // CHUNK)):
         builder.add(draw_chunk(pools, entropy, keys, chunk).head(min(CHUNK, count - chunk * CHUNK)))
-    return builder.build()
+    table = builder.build()
+    del builder
+    _repack_small(table.items)
+    return table
 
 
 def generate_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> list[Customer]:
@@ -231,11 +234,13 @@ class _TableBuilder:
         self._emails = EmailMaker(pools)
         self._items: list[bytes] = []
         self._ids: list[ByteRows] = []
-        self._id_hashes: list[int] = []
+        # Hashes go into arrays chunk by chunk: a million Python ints held to the end would be
+        # spread over the arenas of every chunk's temporaries and keep them resident.
+        self._id_hashes: list[npt.NDArray[np.int64]] = []
         self._email_text = bytearray()
         self._email_ends = array("q", [0])
         self._email_keys: list[npt.NDArray[np.bytes_]] = []
-        self._email_hashes: list[int] = []
+        self._email_hashes: list[npt.NDArray[np.int64]] = []
         self._numbers: dict[str, list[npt.NDArray[np.generic]]] = {name: [] for name in _KEPT}
 
     def add(self, draws: CustomerDraws) -> None:
@@ -243,12 +248,13 @@ class _TableBuilder:
         emails = self._emails.emails(draws)
         self._items += self._encoder.items(draws, emails)
         self._ids.append(draws.customer_ids)
-        self._id_hashes += map(hash, _as_strings(draws.customer_ids).tolist())  # `lookup.key_hash` of ASCII
+        ids = _as_strings(draws.customer_ids).tolist()
+        self._id_hashes.append(np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids)))  # `lookup.key_hash`
         keys = np.array(emails, dtype=np.bytes_)
         self._email_ends.extend((len(self._email_text) + np.cumsum(np.strings.str_len(keys))).tolist())
         self._email_text += b"".join(emails)
         self._email_keys.append(keys)
-        self._email_hashes += map(hash, map(bytes.lower, emails))
+        self._email_hashes.append(np.fromiter(map(hash, map(bytes.lower, emails)), dtype=np.int64, count=len(emails)))
         for name, chunks in self._numbers.items():
             chunks.append(getattr(draws, name))
 
@@ -291,9 +297,23 @@ class _TableBuilder:
                 "totalDevicesRented": devices,
             },
             id_order=_byte_order(ids),
-            id_hashes=np.array(self._id_hashes, dtype=np.int64),
-            email_hashes=np.array(self._email_hashes, dtype=np.int64),
+            id_hashes=np.concatenate([np.zeros(0, np.int64), *self._id_hashes]),
+            email_hashes=np.concatenate([np.zeros(0, np.int64), *self._email_hashes]),
         )
+
+
+def _repack_small(items: list[bytes]) -> None:
+    """Make again the items small enough for Python's small-object allocator.
+
+    Each was made among a chunk's temporaries and would keep their whole 1 MiB arena resident
+    once they are freed; made again after the temporaries are gone, they fill a few arenas.
+    """
+    for position, item in enumerate(items):
+        if len(item) <= _SMALL_OBJECT:
+            items[position] = memoryview(item).tobytes()
+
+
+_SMALL_OBJECT: Final = 512
 
 
 def _byte_order(rows: ByteRows) -> npt.NDArray[np.intp]:
