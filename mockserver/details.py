@@ -44,14 +44,14 @@ class FigureBodies:
 
     def __init__(
         self,
-        created_ms: array[int],
+        created_us: Sequence[int],
         collected_cents: array[int],
         cost_cents: array[int],
         devices: array[int],
         rentals: array[int],
     ) -> None:
-        """Each customer's `profitability.figures` arguments, one column each."""
-        self._created = created_ms
+        """Each customer's `profitability.figures` arguments, one column each; creation in µs, as sorted."""
+        self._created = created_us
         self._collected = collected_cents
         self._cost = cost_cents
         self._devices = devices
@@ -60,7 +60,7 @@ class FigureBodies:
     def body(self, position: int, item: bytes) -> bytes:
         """The Get Customer body of the customer at `position`, whose list item is `item`."""
         computed = profitability.figures(
-            self._created[position],
+            self._created[position] // 1000,
             self._collected[position],
             self._cost[position],
             self._devices[position],

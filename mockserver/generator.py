@@ -238,7 +238,7 @@ class _TableBuilder:
         # spread over the arenas of every chunk's temporaries and keep them resident.
         self._id_hashes: list[npt.NDArray[np.int64]] = []
         self._email_text = bytearray()
-        self._email_ends = array("q", [0])
+        self._email_ends = array("I", [0])
         self._email_keys: list[npt.NDArray[np.bytes_]] = []
         self._email_hashes: list[npt.NDArray[np.int64]] = []
         self._numbers: dict[str, list[npt.NDArray[np.generic]]] = {name: [] for name in _KEPT}
@@ -261,7 +261,9 @@ class _TableBuilder:
     def build(self) -> CustomerTable:
         numbers = {name: np.concatenate([np.zeros(0, np.int64), *chunks]) for name, chunks in self._numbers.items()}
         created_ms, first, last = numbers["created_ms"], numbers["first"], numbers["last"]
+        created_at = array("q", (created_ms * 1000).tolist())  # as `ordering.sort_value` gives it: µs
         revenue, devices = numbers["revenue_cents"], numbers["devices"]
+        devices_rented = array("B", devices.tolist())
         names = [name for pool in self._pools.locales for name in pool.first_names]
         surnames = [name for pool in self._pools.locales for name in pool.last_names]
         ids = np.concatenate([np.zeros((0, 20), np.uint8), *self._ids])
@@ -269,10 +271,10 @@ class _TableBuilder:
         return CustomerTable(
             items=self._items,
             details=FigureBodies(
-                created_ms=array("q", created_ms.tolist()),
+                created_us=created_at,
                 collected_cents=array("i", numbers["collected_cents"].tolist()),
                 cost_cents=array("i", numbers["cost_cents"].tolist()),
-                devices=array("B", devices.tolist()),
+                devices=devices_rented,
                 rentals=array("B", numbers["rentals"].tolist()),
             ),
             ids=FixedWidthText(ids.tobytes(), ids.shape[1]),
@@ -281,12 +283,12 @@ class _TableBuilder:
             business=numbers["business"].astype(np.bool_),
             renting=devices > 0,
             sort_values={
-                "createdAt": array("q", (created_ms * 1000).tolist()),
+                "createdAt": created_at,
                 "firstName": CodedColumn.from_codes(names, first.tolist()),
                 "lastName": CodedColumn.from_codes(surnames, last.tolist()),
                 "email": emails,
                 "totalMonthlyRevenue": array("d", (revenue / 100).tolist()),
-                "totalDevicesRented": array("q", devices.tolist()),
+                "totalDevicesRented": devices_rented,
             },
             sort_keys={
                 "createdAt": created_ms,
