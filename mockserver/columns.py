@@ -75,6 +75,13 @@ class PackedText(Sequence[str]):
     def __init__(self, values: Iterable[str]) -> None:
         self._packed = PackedBytes.of(value.encode("utf-8", "surrogatepass") for value in values)
 
+    @classmethod
+    def from_buffer(cls, buffer: bytes, offsets: array[int]) -> PackedText:
+        """The strings encoded in `buffer`, string i from `offsets[i]` to `offsets[i + 1]`."""
+        text = cls(())
+        text._packed = PackedBytes(buffer, offsets)
+        return text
+
     def __len__(self) -> int:
         return len(self._packed)
 
@@ -88,6 +95,34 @@ class PackedText(Sequence[str]):
         return self._packed[index].decode("utf-8", "surrogatepass")
 
 
+class FixedWidthText(Sequence[str]):
+    """ASCII strings of one length laid end to end: no offsets needed."""
+
+    __slots__ = ("_buffer", "_width")
+
+    def __init__(self, buffer: bytes, width: int) -> None:
+        """`buffer` holds string i from `i * width` on."""
+        self._buffer = buffer
+        self._width = width
+
+    def __len__(self) -> int:
+        return len(self._buffer) // self._width if self._width else 0
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("FixedWidthText index out of range")
+        start = index * self._width
+        return self._buffer[start : start + self._width].decode("ascii")
+
+
 class CodedColumn(Sequence[Any]):
     """Few distinct values, each stored once; every customer holds the code of its value."""
 
@@ -99,6 +134,14 @@ class CodedColumn(Sequence[Any]):
             codes.setdefault(_exact(value), len(codes))
         self._values = tuple(value for _, value in codes)
         self._codes = array(_code_type(len(codes)), (codes[_exact(value)] for value in values))
+
+    @classmethod
+    def from_codes(cls, values: Sequence[Any], codes: Iterable[int]) -> CodedColumn:
+        """The column whose entry i is `values[codes[i]]` (`values` may repeat a value)."""
+        column = cls(())
+        column._values = tuple(values)
+        column._codes = array(_code_type(len(values)), codes)
+        return column
 
     def __len__(self) -> int:
         return len(self._codes)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from mockserver.customer import Customer
 from mockserver.fixturefile import load_fixtures
-from mockserver.generator import build_pools, generate_customers, iter_customers
+from mockserver.heap import return_free_memory
 from mockserver.settings import Settings
 from mockserver.store import TenantStore
 
@@ -16,16 +16,24 @@ def dataset_records(settings: Settings) -> dict[str, list[Customer]]:
     """Each tenant's customer records as `settings` describe them."""
     if settings.fixtures is not None:
         return load_fixtures(settings.fixtures)
+    from mockserver.generator import generate_customers  # serving a fixture file needs no generator
+    from mockserver.pools import build_pools
+
     pools = build_pools(settings.seed)
     return {tenant: generate_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants}
 
 
-def dataset_streams(settings: Settings) -> dict[str, Iterable[Customer]]:
-    """Each tenant's records as `settings` describe them; generated ones are made as they are read."""
+def _stores(settings: Settings) -> dict[str, TenantStore]:
     if settings.fixtures is not None:
-        return dict(load_fixtures(settings.fixtures))
+        return {tenant: TenantStore(tenant, records) for tenant, records in load_fixtures(settings.fixtures).items()}
+    from mockserver.generator import generate_table
+    from mockserver.pools import build_pools
+
     pools = build_pools(settings.seed)
-    return {tenant: iter_customers(settings.seed, tenant, settings.customers, pools) for tenant in settings.tenants}
+    return {
+        tenant: TenantStore.from_table(tenant, generate_table(settings.seed, tenant, settings.customers, pools))
+        for tenant in settings.tenants
+    }
 
 
 def build_stores(settings: Settings) -> dict[str, TenantStore]:
@@ -33,16 +41,18 @@ def build_stores(settings: Settings) -> dict[str, TenantStore]:
 
     Building allocates millions of long-lived, acyclic objects. The cyclic collector would scan
     them again and again for nothing, so it is paused while they are made, and they are frozen
-    afterwards so that later collections, during requests, skip them too.
+    afterwards so that later collections, during requests, skip them too. What the build freed
+    is then handed back to the operating system.
     """
     collecting = gc.isenabled()
     gc.disable()
     try:
-        stores = {tenant: TenantStore(tenant, records) for tenant, records in dataset_streams(settings).items()}
+        stores = _stores(settings)
     finally:
         if collecting:
             gc.enable()
     gc.freeze()
+    return_free_memory()
     return stores
 
 

@@ -1,24 +1,72 @@
 """Get Customer bodies, kept as what the list item does not already hold.
 
 A record is its list item plus the profitability figures, which in generated data (and in
-most fixture files) come last. So a body is the stored list item with the figures appended;
-only their values are stored, as a small JSON array, and the key names once per distinct
-sequence of them. That is about a quarter of the encoded figures' size, and the body is
-re-encoded byte for byte as `orjson.dumps({"customer": record})` would write it. A record
+most fixture files) come last. So a body is the stored list item with the figures appended,
+re-encoded byte for byte as `orjson.dumps({"customer": record})` would write it. Generated
+figures follow from five numbers (`profitability.py`), which is all `FigureBodies` keeps. Of
+other records only the figures' values are stored, as a small JSON array, and the key names
+once per distinct sequence of them: about a quarter of the encoded figures' size. A record
 whose figures are interleaved with the list fields keeps its whole body instead.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
+from mockserver import profitability
 from mockserver.columns import CodedColumn, PackedBytes, PackedBytesBuilder, exact_size
 from mockserver.customer import PROFITABILITY_FIELDS
 
 _PREFIX = b'{"customer":'
+
+
+class DetailSource(Protocol):
+    """Where a store finds Get Customer bodies."""
+
+    def body(self, position: int, item: bytes) -> bytes:
+        """The Get Customer body of the customer at `position`, whose list item is `item`."""
+        ...
+
+
+def _with_figures(item: bytes, encoded_figures: bytes) -> bytes:
+    """The body of a record whose list item is `item` and whose figures, after it, encode as `encoded_figures`."""
+    return _PREFIX + item[:-1] + b"," + encoded_figures[1:] + b"}"
+
+
+class FigureBodies:
+    """Get Customer bodies of generated customers, their figures computed when asked for."""
+
+    __slots__ = ("_collected", "_cost", "_created", "_devices", "_rentals")
+
+    def __init__(
+        self,
+        created_us: Sequence[int],
+        collected_cents: array[int],
+        cost_cents: array[int],
+        devices: array[int],
+        rentals: array[int],
+    ) -> None:
+        """Each customer's `profitability.figures` arguments, one column each; creation in µs, as sorted."""
+        self._created = created_us
+        self._collected = collected_cents
+        self._cost = cost_cents
+        self._devices = devices
+        self._rentals = rentals
+
+    def body(self, position: int, item: bytes) -> bytes:
+        """The Get Customer body of the customer at `position`, whose list item is `item`."""
+        computed = profitability.figures(
+            self._created[position] // 1000,
+            self._collected[position],
+            self._cost[position],
+            self._devices[position],
+            self._rentals[position],
+        )
+        return _with_figures(item, orjson.dumps(computed))
 
 
 class DetailBodies:
@@ -39,8 +87,8 @@ class DetailBodies:
         names = self._layouts[position]
         if not names:
             return _PREFIX + item + b"}"
-        figures = orjson.dumps(dict(zip(names, orjson.loads(self._values[position]), strict=True)))
-        return _PREFIX + item[:-1] + b"," + figures[1:] + b"}"
+        stored = dict(zip(names, orjson.loads(self._values[position]), strict=True))
+        return _with_figures(item, orjson.dumps(stored))
 
 
 class DetailBodiesBuilder:

@@ -1,317 +1,354 @@
-"""Faker-seeded, deterministic customer data.
+"""Faker-seeded, deterministic customer data, drawn a column at a time.
 
-Faker builds small pools of names, companies and addresses once per seed (calling Faker per
-record is forty times slower); a `random.Random` seeded from `(seed, tenant)` then draws every
-record from them. String seeds hash with SHA-512 and the draws used here are stable across
-Python releases, so the same seed gives the same bytes on any machine.
+Faker fills small pools of names, companies and addresses once per seed (`pools.py`); every
+customer is then drawn from them with numpy, a whole column of customers per draw, from PCG64
+streams seeded with SHA-256 of `(seed, tenant)` (`draws.py`). Customers are drawn in chunks of
+`CHUNK`, each from a stream of its own, so the same seed gives the same bytes on any machine
+and a larger dataset starts with the customers of a smaller one.
 
 The data deliberately holds what real data has and naive code breaks on: many ties in every
 sort field, accented and non-Latin names, plus-addressed and mixed-case emails, optional fields
 that are absent or `null`, customers created in bulk at the same instant.
+
+A tenant's customers come out as a `CustomerTable` (`table.py`): the columns a store is built
+from, each list item encoded by `itemjson.py`. As records, they are those items decoded.
 """
 
 from __future__ import annotations
 
-import random
-import string
-import unicodedata
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from array import array
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Final
 
+import numpy as np
+import numpy.typing as npt
+
+from mockserver.columns import CodedColumn, FixedWidthText, PackedText
 from mockserver.customer import Customer
-from mockserver.query import fold_email
-
-# (Faker locale, share of customers, ISO country); non-Latin scripts included on purpose.
-LOCALES: Final = (
-    ("en_US", 30, "US"),
-    ("en_GB", 12, "GB"),
-    ("de_DE", 12, "DE"),
-    ("fr_FR", 8, "FR"),
-    ("es_ES", 6, "ES"),
-    ("pl_PL", 5, "PL"),
-    ("sv_SE", 4, "SE"),
-    ("cs_CZ", 3, "CZ"),
-    ("ja_JP", 4, "JP"),
-    ("zh_CN", 3, "CN"),
-    ("ru_RU", 3, "RU"),
-    ("el_GR", 2, "GR"),
+from mockserver.customerdraws import (
+    ABSENT,
+    ADDRESS_PARTS,
+    BUILDINGS,
+    CREATED_BY,
+    NOTES,
+    NULL,
+    PRESENT,
+    SEGMENTS,
+    AddressDraws,
+    CustomerDraws,
 )
-NOW: Final = datetime(2026, 11, 1, tzinfo=UTC)
-FIRST_DAY: Final = datetime(2021, 1, 1, tzinfo=UTC)
+from mockserver.details import FigureBodies
+from mockserver.draws import Draws, Ints, seed_entropy
+from mockserver.emails import COMPANY_TLDS, FREE_MAIL, PATTERN_SEPARATORS, PLUS_TAGS, EmailMaker
+from mockserver.identifiers import ByteRows, identifiers
+from mockserver.itemjson import ItemEncoder
+from mockserver.pools import ADMIN_AREAS, NAMES, PLACES, USER_NAMES, Pools, build_pools
+from mockserver.profitability import AS_OF_MS, DAY_MS, DAYS_A_MONTH
+from mockserver.table import CustomerTable
+
+CHUNK: Final = 1 << 13
+FIRST_DAY_MS: Final = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp()) * 1000
 # Bulk imports: every customer of one import shares its createdAt to the millisecond.
-IMPORT_BATCHES: Final = tuple(
-    datetime(year, month, 1, 9, 0, tzinfo=UTC) for year, month in ((2021, 3), (2022, 6), (2023, 9), (2025, 2))
+IMPORT_BATCHES_MS: Final = tuple(
+    int(datetime(year, month, 1, 9, 0, tzinfo=UTC).timestamp()) * 1000
+    for year, month in ((2021, 3), (2022, 6), (2023, 9), (2025, 2))
 )
 DEVICE_PRICES_CENTS: Final = (1900, 2490, 2900, 2990, 3900, 4900, 5990, 7900, 9900, 14900)
 DEVICE_COSTS_CENTS: Final = (18900, 24900, 32900, 44900, 59900, 89900)
-FREE_MAIL: Final = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "gmx.de", "web.de", "orange.fr")
-PLUS_TAGS: Final = ("orders", "rentals", "flex", "2024", "billing", "test")
-SEGMENTS: Final = ("smb", "mid-market", "enterprise", "education", "non-profit")
-NOTES: Final = ("VIP – call before delivery", "Prefers email 📧", "Rechnung per Post", "請求書は英語で", "")
-POOL_SIZE: Final = 40
-_ID_ALPHABET: Final = string.digits + string.ascii_letters
-_TRANSLITERATE: Final = str.maketrans(
-    {"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "đ": "d", "ı": "i"}
-)
+BUSINESS_DEVICES: Final = (1, 2, 2, 3, 5, 8, 12, 25)
+INDIVIDUAL_DEVICES: Final = (1, 1, 1, 2, 2, 3)
+ENDED_RENTALS: Final = (0, 0, 0, 1, 1, 2, 3)  # rentals beyond the devices rented now
 
 
-@dataclass(frozen=True, slots=True)
-class LocalePool:
-    """Faker-made values of one locale that records are drawn from."""
-
-    country: str
-    first_names: tuple[str, ...]
-    last_names: tuple[str, ...]
-    companies: tuple[str, ...]
-    streets: tuple[str, ...]
-    cities: tuple[str, ...]
-    postcodes: tuple[str, ...]
-    admin_areas: tuple[str, ...]
-    phones: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Pools:
-    locales: tuple[LocalePool, ...]
-    weights: tuple[int, ...]
-    user_names: tuple[str, ...]
-    staff: tuple[str, ...]
-
-
-def build_pools(seed: int) -> Pools:
-    """Draw the value pools from Faker, seeded so that one seed always gives the same pools."""
-    from faker import Faker  # imported here: serving a fixture file never pays for Faker
-
-    locales = []
-    for index, (locale, _, country) in enumerate(LOCALES):
-        fake = Faker(locale)
-        fake.seed_instance(seed * 1000 + index)
-
-        def draw(method: Callable[[], str], size: int = POOL_SIZE) -> tuple[str, ...]:
-            return tuple(method() for _ in range(size))
-
-        admin = getattr(fake, "administrative_unit", None) or getattr(fake, "state", None)
-        locales.append(
-            LocalePool(
-                country=country,
-                first_names=draw(fake.first_name),
-                last_names=draw(fake.last_name),
-                companies=draw(fake.company, 20),
-                streets=draw(fake.street_address, 20),
-                cities=draw(fake.city, 20),
-                postcodes=draw(fake.postcode, 20),
-                admin_areas=draw(admin, 10) if admin else (),
-                phones=draw(fake.phone_number, 20),
-            )
-        )
-    english = Faker("en_US")
-    english.seed_instance(seed)
-    return Pools(
-        locales=tuple(locales),
-        weights=tuple(weight for _, weight, _ in LOCALES),
-        user_names=tuple(english.user_name() for _ in range(POOL_SIZE)),
-        staff=tuple(english.first_name().lower() for _ in range(6)),
-    )
+def generate_table(seed: int, tenant: str, count: int, pools: Pools | None = None) -> CustomerTable:
+    """`count` customers of `tenant` as the columns of a store, the same for the same arguments on any machine."""
+    pools = pools or build_pools(seed)
+    entropy = seed_entropy("flexportal-mock", seed, tenant)
+    keys = [int(key) for key in Draws(entropy).words(3)]
+    encoder = ItemEncoder(pools, tenant, FIRST_DAY_MS // DAY_MS, AS_OF_MS // DAY_MS)
+    builder = _TableBuilder(pools, encoder)
+    for chunk in range(-(-count // CHUNK)):
+        builder.add(draw_chunk(pools, entropy, keys, chunk).head(min(CHUNK, count - chunk * CHUNK)))
+    table = builder.build()
+    del builder
+    _repack_small(table.items)
+    return table
 
 
 def generate_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> list[Customer]:
-    """`count` customers of `tenant`, the same for the same arguments on any machine."""
-    return list(iter_customers(seed, tenant, count, pools))
+    """`count` customers of `tenant` as records, the same for the same arguments on any machine."""
+    return generate_table(seed, tenant, count, pools).records()
 
 
-def iter_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> Iterator[Customer]:
-    """The customers `generate_customers` returns, one at a time, so that none need be kept."""
-    pools = pools or build_pools(seed)
-    rng = random.Random(f"flexportal-mock:{seed}:{tenant}")
-    maker = _CustomerMaker(rng, pools, tenant)
-    for _ in range(count):
-        yield maker.make()
+def draw_chunk(pools: Pools, entropy: int, keys: Sequence[int], chunk: int) -> CustomerDraws:
+    """The `CHUNK` customers from position `chunk` × `CHUNK` on, drawn from the chunk's own stream.
+
+    Every chunk is drawn whole, whatever part of it is kept, so that its first customers are
+    the same for any dataset size. `keys` are the tenant's keys for customer, order and rental ids.
+    """
+    draws = Draws(entropy, 1 + chunk)
+    size = CHUNK
+    locale = draws.weighted(pools.weights, size)
+    business = draws.chance(0.3, size)
+    active = draws.chance(0.78, size)
+    company = np.where(
+        business,
+        PRESENT + locale * PLACES + draws.below(PLACES, size),
+        np.where(draws.chance(0.5, size), NULL, ABSENT),  # individuals: absent or null
+    )
+    batch = draws.chance(0.08, size)
+    created = np.where(
+        batch,
+        np.asarray(IMPORT_BATCHES_MS)[draws.below(len(IMPORT_BATCHES_MS), size)],
+        FIRST_DAY_MS
+        + draws.below((AS_OF_MS - FIRST_DAY_MS) // 1000, size) * 1000
+        + np.where(draws.chance(0.7, size), draws.below(1000, size), 0),  # the rest on whole seconds: more ties
+    )
+    updated = np.where(
+        draws.chance(0.2, size), created, created + ((AS_OF_MS - created) * draws.uniform(size)).astype(np.int64)
+    )
+    idle = draws.uniform(size) < np.where(active, 0.35, 0.8)
+    rented = np.where(business, draws.pick(BUSINESS_DEVICES, size), draws.pick(INDIVIDUAL_DEVICES, size))
+    devices = np.where(idle, 0, rented)
+    rentals = devices + draws.pick(ENDED_RENTALS, size)
+    orders = np.maximum(1, rentals - draws.below(2, size)) + draws.below(3, size)
+    revenue = _sums(draws.pick(DEVICE_PRICES_CENTS, int(devices.sum())), devices)
+    cost = _sums(draws.pick(DEVICE_COSTS_CENTS, int(rentals.sum())), rentals)
+    months = np.maximum(1.0, (AS_OF_MS - created) // DAY_MS / DAYS_A_MONTH)
+    collected = (revenue * months * (0.3 + 0.7 * draws.uniform(size))).astype(np.int64)
+    collected += (rentals - devices) * draws.below(60000, size)
+    billing = _address(draws, pools, locale)
+    fresh = _address(draws, pools, locale)
+    same = draws.chance(0.7, size)  # shipped where billed
+    shipping = AddressDraws(
+        fresh.state, *(np.where(same, getattr(billing, part), getattr(fresh, part)) for part in ADDRESS_PARTS)
+    )
+    first_number = np.uint64(chunk * CHUNK)
+    return CustomerDraws(
+        customer_ids=identifiers("cus_", first_number + np.arange(size, dtype=np.uint64), keys[0], 16, draws),
+        locale=locale,
+        first=locale * NAMES + draws.below(NAMES, size),
+        last=locale * NAMES + draws.below(NAMES, size),
+        business=business,
+        active=active,
+        company=company,
+        phone=_optional(draws, PRESENT + locale * PLACES + draws.below(PLACES, size)),
+        created_ms=created,
+        updated_ms=updated,
+        devices=devices,
+        rentals=rentals,
+        orders=orders,
+        revenue_cents=revenue,
+        collected_cents=collected,
+        cost_cents=cost,
+        created_by=np.where(batch, PRESENT, _created_by(draws, len(pools.staff), size)),
+        custom_fields=_custom_fields(draws, size),
+        crm_ids=np.where(draws.chance(0.5, size), 10000 + draws.below(90000, size), 0),
+        billing=billing,
+        shipping=shipping,
+        email_pattern=draws.below(len(PATTERN_SEPARATORS), size),
+        email_number=1 + draws.below(99, size),
+        handle=draws.below(USER_NAMES, size),
+        free_mail=draws.below(len(FREE_MAIL), size),
+        company_mail=draws.chance(0.7, size),
+        company_tld=draws.below(len(COMPANY_TLDS), size),
+        plus_tag=np.where(draws.chance(0.1, size), 1 + draws.below(len(PLUS_TAGS), size), 0),
+        title_case=draws.chance(0.12, size),
+        upper_domain=draws.chance(0.5, size),
+        email_suffix=2 + draws.below(9998, size),
+        order_ids=_numbered_ids("ord_", chunk, int(orders.sum()), keys[1], draws),
+        rental_ids=_numbered_ids("sub_", chunk, int(rentals.sum()), keys[2], draws),
+    )
 
 
-class _CustomerMaker:
-    def __init__(self, rng: random.Random, pools: Pools, tenant: str) -> None:
-        self.rng = rng
-        self.pools = pools
-        self.tenant = tenant
-        self.emails: set[str] = set()
-        self.ids: set[str] = set()
+def _created_by(draws: Draws, staff: int, size: int) -> Ints:
+    """Who created customers not imported in bulk; absent for the oldest records, which predate the field."""
+    roll = draws.uniform(size)
+    dashboard = PRESENT + len(CREATED_BY) + draws.below(staff, size)
+    created_by = np.where(roll < 0.05, NULL, np.where(roll < 0.2, dashboard, PRESENT + CREATED_BY.index("checkout")))
+    return np.where(draws.chance(0.95, size), created_by, ABSENT)
 
-    def make(self) -> Customer:
-        rng = self.rng
-        pool = rng.choices(self.pools.locales, weights=self.pools.weights)[0]
-        first, last = rng.choice(pool.first_names), rng.choice(pool.last_names)
-        business = rng.random() < 0.3
-        company = rng.choice(pool.companies) if business else None
-        active = rng.random() < 0.78
-        created, batch = self._created_at()
-        devices = self._devices(active, business)
-        rentals = [self._id("sub_", 12) for _ in range(devices + rng.choice((0, 0, 0, 1, 1, 2, 3)))]
-        orders = [self._id("ord_", 12) for _ in range(max(1, len(rentals) - rng.randint(0, 1)) + rng.randint(0, 2))]
-        revenue = sum(rng.choice(DEVICE_PRICES_CENTS) for _ in range(devices))
-        record: Customer = {
-            "customerId": self._id("cus_", 16),
-            "tenantId": self.tenant,
-            "email": self._email(first, last, company),
-            "firstName": first,
-            "lastName": last,
-            "customerType": "business" if business else "individual",
-            "status": "active" if active else "inactive",
-        }
-        if business or rng.random() < 0.5:  # individuals: company absent or null
-            record["company"] = company
-        self._optional(record, "phone", lambda: rng.choice(pool.phones))
-        record.update(
-            totalOrders=len(orders),
-            totalDevicesRented=devices,
-            totalMonthlyRevenue=revenue / 100,
-            orderIds=orders,
-            rentalIds=rentals,
+
+def _custom_fields(draws: Draws, size: int) -> Ints:
+    """Absent, empty, or a segment, a newsletter flag and perhaps a note (see `CustomerDraws`)."""
+    filled = (draws.below(len(SEGMENTS), size) * 2 + draws.chance(0.5, size)) * (len(NOTES) + 1)
+    filled += np.where(draws.chance(0.3, size), 1 + draws.below(len(NOTES), size), 0)
+    custom_fields = np.where(draws.chance(0.3, size), NULL, PRESENT + filled)
+    return np.where(draws.chance(0.12, size), ABSENT, custom_fields)
+
+
+def _address(draws: Draws, pools: Pools, locale: Ints) -> AddressDraws:
+    size = len(locale)
+    has_admin = np.asarray([bool(pool.admin_areas) for pool in pools.locales])[locale] & draws.chance(0.6, size)
+    return AddressDraws(
+        state=_optional(draws, np.full(size, PRESENT)),
+        street=locale * PLACES + draws.below(PLACES, size),
+        city=locale * PLACES + draws.below(PLACES, size),
+        postcode=locale * PLACES + draws.below(PLACES, size),
+        building=draws.below(len(BUILDINGS), size),
+        admin=np.where(has_admin, 1 + locale * ADMIN_AREAS + draws.below(ADMIN_AREAS, size), 0),
+    )
+
+
+def _optional(draws: Draws, codes: Ints, null_share: float = 0.12, absent_share: float = 0.12) -> Ints:
+    """`codes`, but ABSENT for `absent_share` of the customers and NULL for `null_share`."""
+    roll = draws.uniform(len(codes))
+    return np.where(roll < absent_share, ABSENT, np.where(roll < absent_share + null_share, NULL, codes))
+
+
+def _sums(values: Ints, counts: Ints) -> Ints:
+    """The sums of consecutive runs of `values`, `counts[i]` values long each."""
+    totals = np.concatenate(([0], np.cumsum(values)))
+    ends = np.cumsum(counts)
+    return totals[ends] - totals[ends - counts]  # type: ignore[no-any-return]
+
+
+def _numbered_ids(prefix: str, chunk: int, count: int, key: int, draws: Draws) -> ByteRows:
+    """`count` identifiers of a chunk, numbered after the chunk so that no two chunks share one."""
+    numbers = np.uint64(chunk << 32) + np.arange(count, dtype=np.uint64)
+    return identifiers(prefix, numbers, key, 12, draws)
+
+
+# What a table needs of the draws besides the encoded items.
+_KEPT: Final = (
+    "created_ms",
+    "first",
+    "last",
+    "active",
+    "business",
+    "devices",
+    "rentals",
+    "revenue_cents",
+    "collected_cents",
+    "cost_cents",
+)
+
+
+class _TableBuilder:
+    """Collects a tenant's chunks of draws into the columns of a `CustomerTable`."""
+
+    def __init__(self, pools: Pools, encoder: ItemEncoder) -> None:
+        self._pools = pools
+        self._encoder = encoder
+        self._emails = EmailMaker(pools)
+        self._items: list[bytes] = []
+        self._ids: list[ByteRows] = []
+        # Hashes go into arrays chunk by chunk: a million Python ints held to the end would be
+        # spread over the arenas of every chunk's temporaries and keep them resident.
+        self._id_hashes: list[npt.NDArray[np.int64]] = []
+        self._email_text = bytearray()
+        self._email_ends = array("I", [0])
+        self._email_keys: list[npt.NDArray[np.bytes_]] = []
+        self._email_hashes: list[npt.NDArray[np.int64]] = []
+        self._numbers: dict[str, list[npt.NDArray[np.generic]]] = {name: [] for name in _KEPT}
+
+    def add(self, draws: CustomerDraws) -> None:
+        """Encode `draws`' customers and keep what the table needs of them."""
+        emails = self._emails.emails(draws)
+        self._items += self._encoder.items(draws, emails)
+        self._ids.append(draws.customer_ids)
+        ids = _as_strings(draws.customer_ids).tolist()
+        self._id_hashes.append(np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids)))  # `lookup.key_hash`
+        keys = np.array(emails, dtype=np.bytes_)
+        self._email_ends.extend((len(self._email_text) + np.cumsum(np.strings.str_len(keys))).tolist())
+        self._email_text += b"".join(emails)
+        self._email_keys.append(keys)
+        self._email_hashes.append(np.fromiter(map(hash, map(bytes.lower, emails)), dtype=np.int64, count=len(emails)))
+        for name, chunks in self._numbers.items():
+            chunks.append(getattr(draws, name))
+
+    def build(self) -> CustomerTable:
+        numbers = {name: np.concatenate([np.zeros(0, np.int64), *chunks]) for name, chunks in self._numbers.items()}
+        created_ms, first, last = numbers["created_ms"], numbers["first"], numbers["last"]
+        created_at = array("q", (created_ms * 1000).tolist())  # as `ordering.sort_value` gives it: µs
+        revenue, devices = numbers["revenue_cents"], numbers["devices"]
+        devices_rented = array("B", devices.tolist())
+        names = [name for pool in self._pools.locales for name in pool.first_names]
+        surnames = [name for pool in self._pools.locales for name in pool.last_names]
+        ids = np.concatenate([np.zeros((0, 20), np.uint8), *self._ids])
+        emails = PackedText.from_buffer(bytes(self._email_text), self._email_ends)
+        return CustomerTable(
+            items=self._items,
+            details=FigureBodies(
+                created_us=created_at,
+                collected_cents=array("i", numbers["collected_cents"].tolist()),
+                cost_cents=array("i", numbers["cost_cents"].tolist()),
+                devices=devices_rented,
+                rentals=array("B", numbers["rentals"].tolist()),
+            ),
+            ids=FixedWidthText(ids.tobytes(), ids.shape[1]),
+            emails=emails,
+            active=numbers["active"].astype(np.bool_),
+            business=numbers["business"].astype(np.bool_),
+            renting=devices > 0,
+            sort_values={
+                "createdAt": created_at,
+                "firstName": CodedColumn.from_codes(names, first.tolist()),
+                "lastName": CodedColumn.from_codes(surnames, last.tolist()),
+                "email": emails,
+                "totalMonthlyRevenue": array("d", (revenue / 100).tolist()),
+                "totalDevicesRented": devices_rented,
+            },
+            sort_keys={
+                "createdAt": created_ms,
+                "firstName": _string_ranks(names)[first],
+                "lastName": _string_ranks(surnames)[last],
+                "email": _ranks(_byte_order(_as_rows(np.concatenate([np.zeros(0, np.bytes_), *self._email_keys])))),
+                "totalMonthlyRevenue": revenue,
+                "totalDevicesRented": devices,
+            },
+            id_order=_byte_order(ids),
+            id_hashes=np.concatenate([np.zeros(0, np.int64), *self._id_hashes]),
+            email_hashes=np.concatenate([np.zeros(0, np.int64), *self._email_hashes]),
         )
-        if batch or rng.random() < 0.95:  # records older than the field lack it
-            record["createdBy"] = "import" if batch else self._created_by()
-        self._optional(record, "customFields", self._custom_fields, null_share=0.0)
-        billing = self._address(pool, first, last, company)
-        self._optional(record, "lastBillingAddress", lambda: billing)
-        self._optional(record, "lastShippingAddress", lambda: self._shipping(pool, billing, first, last, company))
-        updated = created if rng.random() < 0.2 else created + (NOW - created) * rng.random()
-        record["createdAt"] = _timestamp(created)
-        record["updatedAt"] = _timestamp(updated)
-        record.update(self._profitability(created, revenue, devices, len(rentals)))
-        return record
-
-    def _created_at(self) -> tuple[datetime, bool]:
-        rng = self.rng
-        if rng.random() < 0.08:
-            return rng.choice(IMPORT_BATCHES), True
-        span = int((NOW - FIRST_DAY).total_seconds())
-        moment = FIRST_DAY + timedelta(seconds=rng.randrange(span))
-        if rng.random() < 0.7:  # the rest fall on whole seconds, a common source of ties
-            moment += timedelta(milliseconds=rng.randrange(1000))
-        return moment, False
-
-    def _devices(self, active: bool, business: bool) -> int:
-        rng = self.rng
-        if rng.random() < (0.35 if active else 0.8):
-            return 0
-        if business:
-            return rng.choice((1, 2, 2, 3, 5, 8, 12, 25))
-        return rng.choice((1, 1, 1, 2, 2, 3))
-
-    def _email(self, first: str, last: str, company: str | None) -> str:
-        rng = self.rng
-        first_ascii, last_ascii = _ascii(first), _ascii(last)
-        if not first_ascii or not last_ascii:  # a non-Latin name: people pick a handle instead
-            first_ascii, last_ascii = rng.choice(self.pools.user_names), ""
-        pattern = rng.randrange(5)
-        local = {
-            0: f"{first_ascii}.{last_ascii}",
-            1: f"{first_ascii[:1]}{last_ascii}",
-            2: f"{first_ascii}{last_ascii}{rng.randint(1, 99)}",
-            3: f"{last_ascii}.{first_ascii}",
-            4: f"{first_ascii}_{last_ascii}",
-        }[pattern].strip("._") or first_ascii
-        domain = rng.choice(FREE_MAIL)
-        if company and rng.random() < 0.7:
-            domain = (_ascii(company).lower()[:20] or "company") + rng.choice((".com", ".de", ".co.uk", ".io"))
-        if rng.random() < 0.1:
-            local = f"{local}+{rng.choice(PLUS_TAGS)}"
-        if rng.random() < 0.12:  # mixed case, as people type it
-            local = local.title()
-            domain = domain.capitalize() if rng.random() < 0.5 else domain.upper()
-        else:
-            local = local.lower()
-        email = f"{local}@{domain}"
-        while fold_email(email) in self.emails:
-            email = f"{local}{rng.randint(2, 9999)}@{domain}"
-        self.emails.add(fold_email(email))
-        return email
-
-    def _id(self, prefix: str, length: int) -> str:
-        while True:
-            value = prefix + "".join(self.rng.choices(_ID_ALPHABET, k=length))
-            if value not in self.ids:
-                self.ids.add(value)
-                return value
-
-    def _optional(
-        self,
-        record: Customer,
-        name: str,
-        make: Callable[[], Any],
-        *,
-        null_share: float = 0.12,
-        absent_share: float = 0.12,
-    ) -> None:
-        roll = self.rng.random()
-        if roll < absent_share:
-            return
-        record[name] = None if roll < absent_share + null_share else make()
-
-    def _created_by(self) -> str | None:
-        roll = self.rng.random()
-        if roll < 0.05:
-            return None
-        if roll < 0.2:
-            return f"dashboard:{self.rng.choice(self.pools.staff)}@{self.tenant}.example"
-        return "checkout"
-
-    def _custom_fields(self) -> dict[str, Any]:
-        rng = self.rng
-        if rng.random() < 0.3:
-            return {}
-        fields: dict[str, Any] = {"segment": rng.choice(SEGMENTS), "newsletter": rng.random() < 0.5}
-        if rng.random() < 0.5:
-            fields["crmId"] = f"HS-{rng.randint(10000, 99999)}"
-        if rng.random() < 0.3:
-            fields["notes"] = rng.choice(NOTES)
-        return fields
-
-    def _address(self, pool: LocalePool, first: str, last: str, company: str | None) -> dict[str, Any]:
-        rng = self.rng
-        return {
-            "contactName": f"{first} {last}",
-            "streetAddress": rng.choice(pool.streets),
-            "city": rng.choice(pool.cities),
-            "country": pool.country,
-            "company": company,
-            "buildingInfo": rng.choice((None, None, None, "Apt 4B", "2nd floor", "Gebäude C", "Unit 12")),
-            "locality": None,
-            "adminArea": rng.choice(pool.admin_areas) if pool.admin_areas and rng.random() < 0.6 else None,
-            "postalCode": rng.choice(pool.postcodes),
-        }
-
-    def _shipping(
-        self, pool: LocalePool, billing: dict[str, Any], first: str, last: str, company: str | None
-    ) -> dict[str, Any]:
-        if self.rng.random() < 0.7:
-            return dict(billing)
-        return self._address(pool, first, last, company)
-
-    def _profitability(self, created: datetime, revenue: int, devices: int, rentals: int) -> dict[str, Any]:
-        rng = self.rng
-        months = max(1.0, (NOW - created).days / 30.44)
-        cost = sum(rng.choice(DEVICE_COSTS_CENTS) for _ in range(rentals))
-        collected = int(revenue * months * rng.uniform(0.3, 1.0)) + (rentals - devices) * rng.randrange(0, 60000)
-        margin = collected - cost
-        return {
-            "lifetimeCollected": collected / 100,
-            "totalAcquisitionCost": cost / 100,
-            "customerMargin": margin / 100,
-            "customerMarginPercent": round(margin * 100 / collected, 2) if collected else None,
-            "subscriptionsTracked": rentals,
-            "costRecoveryPercent": round(collected * 100 / cost, 2) if cost else None,
-            "averageMonthlyRevenue": round(collected / months / 100, 2),
-            "devicesEver": rentals,
-            "activeDevices": devices,
-        }
 
 
-def _timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+def _repack_small(items: list[bytes]) -> None:
+    """Make again the items small enough for Python's small-object allocator.
+
+    Each was made among a chunk's temporaries and would keep their whole 1 MiB arena resident
+    once they are freed; made again after the temporaries are gone, they fill a few arenas.
+    """
+    for position, item in enumerate(items):
+        if len(item) <= _SMALL_OBJECT:
+            items[position] = memoryview(item).tobytes()
 
 
-def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    return "".join(char for char in decomposed if char in string.ascii_letters)
+_SMALL_OBJECT: Final = 512
+
+
+def _byte_order(rows: ByteRows) -> npt.NDArray[np.intp]:
+    """The positions of byte-string rows in byte order (code point order for UTF-8), shorter first on a tie.
+
+    Eight bytes at a time as big-endian integers, sorted least significant first: numpy sorts
+    integers several times faster than byte strings.
+    """
+    width = -(-rows.shape[1] // 8) * 8
+    padded = np.zeros((len(rows), width), dtype=np.uint8)
+    padded[:, : rows.shape[1]] = rows
+    words = padded.view(">u8")
+    return np.lexsort(words.T[::-1]) if width else np.arange(len(rows))
+
+
+def _ranks(order: npt.NDArray[np.intp]) -> Ints:
+    """Each position's place in `order`, which lists positions."""
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    return ranks
+
+
+def _as_rows(strings: npt.NDArray[np.bytes_]) -> ByteRows:
+    """Fixed-width byte strings as rows of bytes, padded with zeros."""
+    return np.ascontiguousarray(strings).view(np.uint8).reshape(len(strings), strings.dtype.itemsize)
+
+
+def _as_strings(rows: ByteRows) -> npt.NDArray[np.bytes_]:
+    """Rows of bytes as one fixed-width byte string each."""
+    return np.ascontiguousarray(rows).view(f"S{rows.shape[1]}").ravel()
+
+
+def _string_ranks(values: Sequence[str]) -> Ints:
+    """Each value's rank among `values` in code point order; equal values share a rank."""
+    ranks = {value: rank for rank, value in enumerate(sorted(set(values)))}
+    return np.array([ranks[value] for value in values], dtype=np.int64)

@@ -22,15 +22,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import orjson
 
-from mockserver.columns import PackedBytesBuilder, PackedText, compact_column
-from mockserver.customer import Customer, has_active_rentals, list_item
-from mockserver.details import DetailBodiesBuilder
+from mockserver.customer import Customer
+from mockserver.details import DetailSource
 from mockserver.lookup import HashLookup
-from mockserver.ordering import SORT_FIELDS, SortKey, sort_value
+from mockserver.ordering import SORT_FIELDS, SortKey
 from mockserver.query import CUSTOMER_TYPES, STATUSES, ListQuery, fold_email
 from mockserver.sortindex import SortIndex
+from mockserver.table import CustomerTable, table_from_records
 
 GROUPS = len(STATUSES) * len(CUSTOMER_TYPES) * 2
 
@@ -46,6 +48,15 @@ class Page:
 def group_of(status: str, customer_type: str, rentals: bool) -> int:
     """The group of a customer with these filter values."""
     return STATUSES.index(status) * 4 + CUSTOMER_TYPES.index(customer_type) * 2 + int(rentals)
+
+
+def _groups(
+    active: npt.NDArray[np.bool_], business: npt.NDArray[np.bool_], renting: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.uint8]:
+    """Each customer's group, as `group_of` numbers them."""
+    status = np.where(active, STATUSES.index("active"), STATUSES.index("inactive"))
+    customer_type = np.where(business, CUSTOMER_TYPES.index("business"), CUSTOMER_TYPES.index("individual"))
+    return np.asarray(status * 4 + customer_type * 2 + renting, dtype=np.uint8)
 
 
 def matching_groups(query: ListQuery) -> tuple[int, ...]:
@@ -97,40 +108,30 @@ class TenantStore:
 
     def __init__(self, tenant: str, records: Iterable[Customer]) -> None:
         """Index `records`, read once as a stream; none of them is kept."""
+        self._index(tenant, table_from_records(records))
+
+    @classmethod
+    def from_table(cls, tenant: str, table: CustomerTable) -> TenantStore:
+        """Index the customers of `table` (how generated data, which comes as columns, is served)."""
+        store = cls.__new__(cls)
+        store._index(tenant, table)
+        return store
+
+    def _index(self, tenant: str, table: CustomerTable) -> None:
         self.tenant = tenant
         buckets, self._buckets_read = bucket_layout()
-        packed_items = PackedBytesBuilder()
-        details = DetailBodiesBuilder()
-        ids: list[str] = []
-        emails: list[str] = []
-        groups = bytearray()
-        values: dict[str, list[Any]] = {field: [] for field in SORT_FIELDS}
-        for record in records:
-            packed_items.append(orjson.dumps(list_item(record)))
-            details.add(record)
-            ids.append(record["customerId"])
-            emails.append(record["email"])
-            groups.append(group_of(record["status"], record["customerType"], has_active_rentals(record)))
-            for field, column in values.items():
-                column.append(sort_value(record, field))
-        items = packed_items.build()
-        del packed_items
-        self._details = details.build()
-        self._groups = bytes(groups)
-        self._by_id = HashLookup(ids)
-        self._by_email = HashLookup([fold_email(email) for email in emails])
-        by_id = sorted(range(len(ids)), key=ids.__getitem__)
-        self._ids: Sequence[str] = PackedText(ids)
-        self._emails: Sequence[str] = PackedText(emails)
-        del ids, emails
-        self._columns: dict[str, Sequence[Any]] = {}
-        self._indexes: dict[str, SortIndex] = {}
-        for field in SORT_FIELDS:
-            self._indexes[field] = SortIndex(values[field], by_id, self._groups, buckets)
-            self._columns[field] = compact_column(values.pop(field))
-        # Unpacked last, once everything made on the way is freed, so that the items lie side by
-        # side in memory instead of in the gaps the build left (about a fifth of the store's RSS).
-        self._items = list(items)
+        groups = _groups(table.active, table.business, table.renting)
+        self._details: DetailSource = table.details
+        self._groups = groups.tobytes()
+        self._by_id = HashLookup.from_hashes(table.id_hashes)
+        self._by_email = HashLookup.from_hashes(table.email_hashes)
+        self._ids: Sequence[str] = table.ids
+        self._emails: Sequence[str] = table.emails
+        self._columns: dict[str, Sequence[Any]] = dict(table.sort_values)
+        self._indexes: dict[str, SortIndex] = {
+            field: SortIndex.from_keys(table.sort_keys[field], table.id_order, groups, buckets) for field in SORT_FIELDS
+        }
+        self._items = table.items
 
     def __len__(self) -> int:
         return len(self._items)

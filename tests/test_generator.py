@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pytest
 
 from mockserver.customer import CustomerChecker
+from mockserver.draws import Draws
 from mockserver.fixturefile import dump_fixtures
-from mockserver.generator import build_pools, generate_customers
+from mockserver.generator import CHUNK, generate_customers
+from mockserver.identifiers import identifiers
+from mockserver.pools import build_pools
 
 SORT_FIELDS = ["createdAt", "firstName", "lastName", "totalMonthlyRevenue", "totalDevicesRented"]
 
@@ -31,12 +36,13 @@ def test_seed_and_tenant_each_change_the_data() -> None:
     assert {c["customerId"] for c in generate_customers(5, "globex", 20)}.isdisjoint(c["customerId"] for c in base)
 
 
-def test_a_larger_dataset_starts_with_the_smaller_one() -> None:
-    assert generate_customers(5, "acme", 100)[:30] == generate_customers(5, "acme", 30)
+@pytest.mark.parametrize(("larger", "smaller"), [(100, 30), (CHUNK + 40, CHUNK + 5)])
+def test_a_larger_dataset_starts_with_the_smaller_one(larger: int, smaller: int) -> None:
+    assert generate_customers(5, "acme", larger)[:smaller] == generate_customers(5, "acme", smaller)
 
 
 def test_golden_hash_pins_the_generated_bytes() -> None:
-    """Changes when the generator or Faker's word lists change: pages would no longer be reproducible."""
+    """Changes when the generator, Faker's words or numpy's PCG64 stream change: pages would not be reproducible."""
     document = dump_fixtures({"acme": generate_customers(7, "acme", 200)})
     assert hashlib.sha256(document).hexdigest() == GOLDEN_SHA256
 
@@ -99,5 +105,20 @@ def test_every_filter_combination_occurs(customers: list[dict[str, Any]]) -> Non
     assert len(combinations) == 8 and min(combinations.values()) >= 5, combinations
 
 
-# Seed 7, tenant acme, 200 customers, with the Faker release pyproject.toml admits.
-GOLDEN_SHA256 = "690a15b249e641565cb5aaba93c7ead3e315baa49e2357ffc9578c7d095e7618"
+def test_identifiers_are_unique_url_safe_and_keyed() -> None:
+    numbers = np.arange(1 << 16, dtype=np.uint64)
+    made = [row.tobytes().decode() for row in identifiers("cus_", numbers, 1234, 16, Draws(1))]
+    assert len(set(made)) == len(made)
+    assert all(re.fullmatch(r"cus_[A-Za-z0-9_-]{16}", identifier) for identifier in made)
+    other_key = [row.tobytes().decode() for row in identifiers("cus_", numbers[:100], 4321, 16, Draws(1))]
+    assert not set(other_key) & set(made[:100])
+
+
+def test_draws_do_not_depend_on_how_many_follow() -> None:
+    assert (Draws(3, 1).below(10, 50) == Draws(3, 1).below(10, 500)[:50]).all()
+    assert Draws(3, 1).chance(0.25, 4000).mean() == pytest.approx(0.25, abs=0.03)
+    assert not (Draws(3, 1).words(8) == Draws(3, 2).words(8)).any()
+
+
+# Seed 7, tenant acme, 200 customers, with the Faker and numpy releases pyproject.toml admits.
+GOLDEN_SHA256 = "0a95c4ac73ef19889ad44c61d142e927988a2d5d49bb48667a998af927c7f2dc"
