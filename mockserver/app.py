@@ -23,6 +23,7 @@ from mockserver.dataset import LiveStores, build_stores
 from mockserver.docs import docs_routes
 from mockserver.endpoints import CustomerEndpoints
 from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
+from mockserver.fastpath import FastPath
 from mockserver.health import health_endpoint
 from mockserver.limits import RequestLimits
 from mockserver.reload import FixtureWatcher
@@ -48,13 +49,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(spec, media_type="application/yaml")
 
     routes = [
-        Route("/v1/customers", endpoints.list_customers, methods=["GET"]),
-        Route("/v1/customers/{customerId}", endpoints.get_customer, methods=["GET"]),
+        Route("/v1/customers", endpoints.list_customers_route, methods=["GET"]),
+        Route("/v1/customers/{customerId}", endpoints.get_customer_route, methods=["GET"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
         Route("/healthz", health_endpoint(stores), methods=["GET"]),
         *docs_routes(contract),
     ]
-    middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(RequestLimits),
+        # GET and HEAD of the two API paths are answered here; the middleware after it sees the rest.
+        Middleware(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins),
+    ]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
