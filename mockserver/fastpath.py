@@ -4,7 +4,8 @@
 mock serves, and Starlette's routing, `Request`, `Response` and exception middleware around them
 cost more than the operations themselves (benchmarks/RESULTS.md). This middleware answers them
 through the same handlers as the routes (`endpoints.py`) and with the same bytes the rest of the
-stack would send: the error envelope for an `ApiError`, and the CORS headers (`cors.py`).
+stack would send: an `ApiError` in the envelope of `error_response`, as the app's handler answers
+it, and the CORS headers (`cors.py`).
 
 Everything else goes on to the app: other methods (`405` and its `Allow`, preflights, routes
 added for them), other paths, requests under a root path. The access log and the request limits
@@ -23,7 +24,7 @@ from mockserver.cors import simple_response_headers
 from mockserver.endpoints import CustomerEndpoints
 from mockserver.errors import ApiError
 from mockserver.request import RawHeaders, header_values
-from mockserver.responses import error_body, json_headers
+from mockserver.responses import error_response, json_headers
 
 LIST_PATH: Final = "/v1/customers"
 ITEM_PREFIX: Final = LIST_PATH + "/"
@@ -60,12 +61,13 @@ class FastPath:
         await self.app(scope, receive, send)
 
     async def _answer(self, body: Awaitable[bytes], scope: Scope, send: Send) -> None:
-        """Send the JSON body an operation gives, or the `ApiError` it raises in the envelope."""
+        """Send the JSON body an operation gives, or the `ApiError` it raises as the app's handler would."""
         try:
-            status, extra, encoded = 200, None, await body
+            encoded = await body
+            status, headers = 200, json_headers(encoded)
         except ApiError as error:
-            status, extra, encoded = error.status_code, error.headers, error_body(error)
-        headers = json_headers(encoded, extra)
+            response = error_response(error)
+            status, headers, encoded = response.status_code, response.raw_headers, bytes(response.body)
         if self._cors_origins:
             headers += simple_response_headers(self._cors_origins, _origin(scope["headers"]))
         await send({"type": "http.response.start", "status": status, "headers": headers})
