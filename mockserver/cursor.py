@@ -60,11 +60,13 @@ class CursorCodec:
     """Mints and verifies cursors with one secret; replicas sharing the secret accept each other's."""
 
     secret: bytes
-    _key: bytes = field(init=False, repr=False, compare=False)
+    _keyed: hashlib.blake2b = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # BLAKE2b takes keys of at most 64 bytes; a secret of any length is hashed to one.
-        object.__setattr__(self, "_key", hashlib.blake2b(self.secret, digest_size=32).digest())
+        # BLAKE2b takes keys of at most 64 bytes; a secret of any length is hashed to one. The keyed
+        # state is made once and copied for each MAC, which is cheaper than keying anew.
+        key = hashlib.blake2b(self.secret, digest_size=32).digest()
+        object.__setattr__(self, "_keyed", hashlib.blake2b(key=key, digest_size=_MAC_BYTES))
 
     def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey) -> str:
         payload = _b64encode(orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1]]))
@@ -101,4 +103,6 @@ class CursorCodec:
 
     def _mac(self, payload: str) -> str:
         """The MAC of a cursor's first part, as its second part."""
-        return _b64encode(hashlib.blake2b(payload.encode("ascii"), key=self._key, digest_size=_MAC_BYTES).digest())
+        mac = self._keyed.copy()
+        mac.update(payload.encode("ascii"))
+        return _b64encode(mac.digest())
