@@ -8,6 +8,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from mockserver.accesslog import AccessLog
 from mockserver.cors import cors_middleware
@@ -22,7 +24,7 @@ from mockserver.cursor import CursorCodec
 from mockserver.dataset import LiveStores, build_stores
 from mockserver.docs import docs_routes
 from mockserver.endpoints import CustomerEndpoints
-from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
+from mockserver.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
 from mockserver.fastpath import FastPath
 from mockserver.health import health_endpoint
 from mockserver.limits import RequestLimits
@@ -55,12 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health_endpoint(stores), methods=["GET"]),
         *docs_routes(contract),
     ]
-    middleware = [
-        Middleware(AccessLog),
-        Middleware(RequestLimits),
-        # GET and HEAD of the two API paths are answered here; the middleware after it sees the rest.
-        Middleware(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins),
-    ]
+    middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
@@ -69,9 +66,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         logger = logging.getLogger("flexportal_mock.reload")
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher))
+    # GET and HEAD of the two API paths are answered in front of all this, with the same middleware's effects.
+    fast_path = functools.partial(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins)
+    app = FastPathStarlette(
+        fast_path, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
+    )
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     return app
+
+
+class FastPathStarlette(Starlette):
+    """Starlette, with a fast path (`fastpath.py`) in front of its whole middleware stack."""
+
+    def __init__(self, fast_path: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
+        self._fast_path = fast_path
+        super().__init__(**options)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return self._fast_path(super().build_middleware_stack())
 
 
 def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
@@ -111,4 +123,4 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
-    return error_response(InternalError("The mock server failed; this is a bug in the mock"))
+    return error_response(internal_failure())

@@ -1,34 +1,45 @@
-"""The API's two read operations answered straight from ASGI, in front of Starlette's routing.
+"""The API's two read operations answered straight from ASGI, in front of the whole Starlette app.
 
 `GET` and `HEAD` of `/v1/customers` and `/v1/customers/{customerId}` are nearly every request a
-mock serves, and Starlette's routing, `Request`, `Response` and exception middleware around them
-cost more than the operations themselves (benchmarks/RESULTS.md). This middleware answers them
-through the same handlers as the routes (`endpoints.py`) and with the same bytes the rest of the
-stack would send: an `ApiError` in the envelope of `error_response`, as the app's handler answers
-it, and the CORS headers (`cors.py`).
+mock serves, and Starlette's routing, `Request`, `Response` and middleware around them cost more
+than the operations themselves (benchmarks/RESULTS.md). `FastPath` answers them through the same
+handlers as the routes (`endpoints.py`) and gives them what the app's middleware gives every
+request, from the same functions, in the same order:
+
+1. the access log line (`accesslog.py`), whatever the answer;
+2. the size limits (`limits.py`), refused before anything else, without CORS headers;
+3. the operation's body, or its `ApiError` in the envelope of `error_response`;
+4. the CORS headers (`cors.py`) on that answer;
+5. any other exception as the envelope's `500`, without CORS headers, then raised for the server
+   to log, as Starlette's server-error handling does.
 
 Everything else goes on to the app: other methods (`405` and its `Allow`, preflights, routes
-added for them), other paths, requests under a root path. The access log and the request limits
-come before this middleware, and Starlette's server-error handling around it, so they apply to
-both; a middleware added after it does not see the requests it answers.
+added for them), other paths, requests under a root path. The tests hold the two ways to the
+same bytes; a middleware added to the app does not see the requests answered here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+import logging
+import time
+from collections.abc import Sequence
 from typing import Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.accesslog import LOGGER, log_request
 from mockserver.cors import simple_response_headers
 from mockserver.endpoints import CustomerEndpoints
-from mockserver.errors import ApiError
+from mockserver.errors import ApiError, internal_failure
+from mockserver.limits import size_error
 from mockserver.request import RawHeaders, header_values
 from mockserver.responses import error_response, json_headers
 
 LIST_PATH: Final = "/v1/customers"
 ITEM_PREFIX: Final = LIST_PATH + "/"
 READ_METHODS: Final = frozenset({"GET", "HEAD"})
+
+Head = list[tuple[bytes, bytes]]
 
 
 def customer_id_in(path: str) -> str | None:
@@ -39,39 +50,73 @@ def customer_id_in(path: str) -> str | None:
     return customer_id if customer_id and "/" not in customer_id else None
 
 
+def is_api_read(scope: Scope) -> bool:
+    """Whether `scope` is a `GET` or `HEAD` of List Customers or Get Customer, outside any root path."""
+    return (
+        scope["type"] == "http"
+        and scope["method"] in READ_METHODS
+        and not scope.get("root_path")
+        and (scope["path"] == LIST_PATH or customer_id_in(scope["path"]) is not None)
+    )
+
+
 class FastPath:
-    """ASGI middleware answering `GET` and `HEAD` of the two API paths itself, passing the rest to `app`."""
+    """An ASGI app answering the API's reads itself and passing every other request to `app`."""
 
     def __init__(self, app: ASGIApp, endpoints: CustomerEndpoints, cors_origins: Sequence[str] = ()) -> None:
         self.app = app
         self._endpoints = endpoints
         self._cors_origins = tuple(cors_origins)
+        self._access_log = logging.getLogger(LOGGER)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in READ_METHODS and not scope.get("root_path"):
-            path = scope["path"]
-            if path == LIST_PATH:
-                await self._answer(self._endpoints.list_customers(scope["headers"], scope["query_string"]), scope, send)
-                return
-            customer_id = customer_id_in(path)
-            if customer_id is not None:
-                body = self._endpoints.get_customer(scope["headers"], scope["query_string"], customer_id)
-                await self._answer(body, scope, send)
-                return
-        await self.app(scope, receive, send)
+        if not is_api_read(scope):
+            await self.app(scope, receive, send)
+        elif not self._access_log.isEnabledFor(logging.INFO):
+            await self._answer(scope, send)
+        else:
+            started = time.perf_counter()
+            status = 500
+            try:
+                status = await self._answer(scope, send)
+            finally:
+                log_request(self._access_log, scope, status, (time.perf_counter() - started) * 1000)
 
-    async def _answer(self, body: Awaitable[bytes], scope: Scope, send: Send) -> None:
-        """Send the JSON body an operation gives, or the `ApiError` it raises as the app's handler would."""
+    async def _answer(self, scope: Scope, send: Send) -> int:
+        """Answer the request as the app would; the status sent."""
+        refusal = size_error(scope)
+        if refusal is not None:
+            return await _send(send, *_error_parts(refusal))
         try:
-            encoded = await body
-            status, headers = 200, json_headers(encoded)
+            body = await self._operate(scope)
+            status, headers = 200, json_headers(body)
         except ApiError as error:
-            response = error_response(error)
-            status, headers, encoded = response.status_code, response.raw_headers, bytes(response.body)
+            status, headers, body = _error_parts(error)
+        except Exception:
+            await _send(send, *_error_parts(internal_failure()))
+            raise
         if self._cors_origins:
             headers += simple_response_headers(self._cors_origins, _origin(scope["headers"]))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": encoded})
+        return await _send(send, status, headers, body)
+
+    async def _operate(self, scope: Scope) -> bytes:
+        """The body of the operation `scope` asks for (an API read), or the `ApiError` it raises."""
+        headers, query_string, path = scope["headers"], scope["query_string"], scope["path"]
+        if path == LIST_PATH:
+            return await self._endpoints.list_customers(headers, query_string)
+        return await self._endpoints.get_customer(headers, query_string, path[len(ITEM_PREFIX) :])
+
+
+def _error_parts(error: ApiError) -> tuple[int, Head, bytes]:
+    """`error` answered as `error_response` answers it: status, head and body."""
+    response = error_response(error)
+    return response.status_code, response.raw_headers, bytes(response.body)
+
+
+async def _send(send: Send, status: int, headers: Head, body: bytes) -> int:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+    return status
 
 
 def _origin(headers: RawHeaders) -> str | None:

@@ -7,6 +7,7 @@ status, the raw headers in order and the body must be identical.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,36 +22,37 @@ from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from mockserver import Settings, create_app
+from mockserver.accesslog import LOGGER as ACCESS_LOGGER
 from mockserver.fastpath import FastPath, customer_id_in
+from mockserver.ordering import SortKey
+from mockserver.query import ListQuery
 from mockserver.request import query_pairs
 from mockserver.simulation import SimulationConfig
+from mockserver.store import Page, TenantStore
 from tests.conftest import HEADERS
 
 APP = "http://localhost:5173"
 
 
-def fast_path_of(app: Starlette) -> tuple[Any, FastPath]:
-    """The fast path in `app`'s middleware stack, and the layer that calls it."""
+def fast_path_of(app: Starlette) -> FastPath:
+    """The fast path in front of `app`'s middleware stack (which it builds, as a first request would)."""
     app.middleware_stack = app.build_middleware_stack()
-    parent: Any = app.middleware_stack
-    while not isinstance(parent.app, FastPath):
-        parent = parent.app
-    return parent, parent.app
+    assert isinstance(app.middleware_stack, FastPath)
+    return app.middleware_stack
 
 
 def without_fast_path(app: Starlette) -> Starlette:
-    """`app` with its fast path taken out: every request reaches Starlette's routing."""
-    parent, fast_path = fast_path_of(app)
-    parent.app = fast_path.app
+    """`app` with its fast path taken out: every request goes through its middleware to Starlette's routing."""
+    app.middleware_stack = fast_path_of(app).app
     return app
 
 
 class Pair:
     """Two clients of one configuration, with and without the fast path."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.fast = TestClient(create_app(settings), raise_server_exceptions=True)
-        self.full = TestClient(without_fast_path(create_app(settings)), raise_server_exceptions=True)
+    def __init__(self, settings: Settings, raise_server_exceptions: bool = True) -> None:
+        self.fast = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
+        self.full = TestClient(without_fast_path(create_app(settings)), raise_server_exceptions=raise_server_exceptions)
 
     def same(self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         fast = self.fast.request(method, url, headers=headers, **kwargs)
@@ -157,9 +159,51 @@ def test_rate_limits_and_faults_advance_alike() -> None:
     assert 429 in statuses
 
 
+class FailingStore(TenantStore):
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        raise RuntimeError("a bug")
+
+
+def failing(pair: Pair) -> Pair:
+    """`pair` with every tenant store failing to page, as a bug would."""
+    for client in (pair.fast, pair.full):
+        app: Any = client.app
+        endpoints = next(route.endpoint.__self__ for route in app.routes if route.path == "/v1/customers")
+        for store in endpoints._stores.values():
+            store.__class__ = FailingStore
+    return pair
+
+
+@pytest.mark.parametrize("origin", [None, APP])
+def test_a_bug_is_a_500_in_the_envelope_and_raised_alike(origin: str | None) -> None:
+    raising = failing(Pair(settings()))
+    for client in (raising.fast, raising.full):
+        with pytest.raises(RuntimeError, match="a bug"):
+            client.get("/v1/customers", headers=HEADERS)
+    headers = {**HEADERS, **({"Origin": origin} if origin else {})}
+    answer = failing(Pair(settings(), raise_server_exceptions=False)).same("GET", "/v1/customers", headers)
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "INTERNAL_ERROR"
+    assert "access-control-allow-origin" not in answer.headers
+
+
+def test_the_access_log_says_the_same(caplog: pytest.LogCaptureFixture) -> None:
+    pair = Pair(settings())
+    requests = [("/v1/customers?limit=2", HEADERS), ("/v1/customers/nobody", HEADERS), ("/v1/customers", {})]
+    requests.append(("/v1/customers?email=" + "e" * 13_000, HEADERS))
+    logged = []
+    for client in (pair.fast, pair.full):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
+            for path, headers in requests:
+                client.get(path, headers=headers)
+        records = [record for record in caplog.records if record.name == ACCESS_LOGGER]
+        logged.append([{**record.http, "duration_ms": None} for record in records])  # type: ignore[attr-defined]
+    assert logged[0] == logged[1] and [entry["status"] for entry in logged[0]] == [200, 404, 401, 400]
+
+
 def test_the_fast_path_answers_without_the_rest_of_the_stack() -> None:
     app = create_app(settings())
-    _, fast_path = fast_path_of(app)
+    fast_path = fast_path_of(app)
 
     async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
         await PlainTextResponse("reached the rest of the stack", status_code=599)(scope, receive, send)
