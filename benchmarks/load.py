@@ -13,9 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.wrk import ensure_wrk, run_wrk
-
 from benchmarks.process import resident_mib, served
+from benchmarks.wrk import ensure_wrk, run_wrk
 
 HEADERS = {"Authorization": "Bearer bench-key", "Tenant-ID": "acme"}
 SCRIPT = Path(__file__).with_name("follow.lua")
