@@ -1,4 +1,4 @@
-"""The application factory: routes, middleware, and the one place where errors become responses."""
+"""The application factory: routes, middleware, the one place where errors become responses, and the fast path."""
 
 from __future__ import annotations
 
@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         logger = logging.getLogger("flexportal_mock.reload")
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
-    # GET and HEAD of the two API paths are answered in front of all this, with the same middleware's effects.
+    # GET and HEAD of the two API paths are answered in front of all this, with the same effects as the
+    # middleware above; a middleware added to the list does not see them (fastpath.py says what to do then).
     fast_path = functools.partial(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins)
     app = FastPathStarlette(
         fast_path, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
