@@ -29,11 +29,21 @@ def ensure_wrk() -> None:
 
 def run_wrk(url: str, headers: dict[str, str], connections: int, seconds: int, core: int | None) -> WrkResult:
     """Load `url` for `seconds` over `connections` keep-alive connections from one thread."""
+    command = wrk_command(url, headers, connections, seconds, core)
+    return wrk_result(url, subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def wrk_command(url: str, headers: dict[str, str], connections: int, seconds: int, core: int | None) -> list[str]:
+    """The wrk command line `run_wrk` runs, pinned to `core` when there is one."""
     pinned = ["taskset", "-c", str(core)] if core is not None and shutil.which("taskset") else []
     command = [*pinned, "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    return [*command, url]
+
+
+def wrk_result(url: str, output: str) -> WrkResult:
+    """The figures of wrk's report on loading `url`; RuntimeError when any answer failed."""
     failures = _ERRORS.search(output)
     if failures:
         raise RuntimeError(f"{failures[1]} failed responses from {url}:\n{output}")
