@@ -1,9 +1,10 @@
 """`python -m benchmarks.profile`: where a page request's time goes inside the serving process.
 
 Starts the mock, loads page 3 of the benchmark's main query with wrk, samples the server with
-py-spy (`pip install py-spy`; it is not a dependency) and sums the samples by layer: the
-socket writes uvicorn makes, the mock's own code (with what it calls), Starlette, the rest of
-uvicorn, and the event loop. Then the mock's functions by their own time.
+py-spy (`pip install py-spy`; it is not a dependency) and sums the samples by the layer of their
+innermost frame (a standard-library frame counts for its caller): the socket writes, the mock's
+own code, Starlette, the rest of uvicorn, and the event loop. Then the mock's functions by their
+own time.
 """
 
 from __future__ import annotations
@@ -66,19 +67,34 @@ def uvicorn_lines() -> dict[int, str]:
 
 
 def layer(frames: list[str], source: dict[int, str]) -> str:
-    """The layer a sample's time belongs to, from its stack (outermost frame first)."""
+    """The layer a sample's time belongs to: its innermost frame's, library frames counting for their caller.
+
+    `frames` is the stack, outermost first. The protocol the mock gives uvicorn counts as uvicorn,
+    its write as a socket write.
+    """
     leaf = frames[-1]
-    if "httptools_impl.py:" in leaf:
-        number = int(leaf.rsplit(":", 1)[1].rstrip(")"))
-        if any(call in source.get(number, "") for call in _WRITES):
-            return "socket writes (uvicorn transport.write)"
-    if any(_is_mock(frame) for frame in frames):
-        return "the mock's code, with what it calls"
-    if "starlette/" in leaf:
-        return "Starlette"
-    if "uvicorn/" in leaf:
-        return "uvicorn, other than writes"
+    if _is_write(leaf, source):
+        return "socket writes (uvicorn's transport writes)"
+    if "asyncio/runners.py:" in leaf:
+        return "event loop and other"
+    for frame in reversed(frames):
+        if "mockserver/protocol.py:" in frame or "uvicorn/" in frame:
+            return "uvicorn, other than writes"
+        if _is_mock(frame):
+            return "the mock's code, with the library code it calls"
+        if "starlette/" in frame:
+            return "Starlette"
     return "event loop and other"
+
+
+def _is_write(frame: str, source: dict[int, str]) -> bool:
+    """Whether a py-spy frame is one of uvicorn's transport writes, or the mock protocol's one write."""
+    if frame.startswith("HeadWithBody.write "):
+        return True
+    if "httptools_impl.py:" not in frame:
+        return False
+    number = int(frame.rsplit(":", 1)[1].rstrip(")"))
+    return any(call in source.get(number, "") for call in _WRITES)
 
 
 def _is_mock(frame: str) -> bool:

@@ -48,17 +48,37 @@ def run_wrk(
 ) -> WrkResult:
     """Load `url` for `seconds` over `connections` keep-alive connections from `threads` threads.
 
-    A `script` (wrk's Lua) may choose the requests and stop early. Failed answers (non-2xx,
-    socket errors) raise, unless `tolerate_failures`, when they are counted in the result.
+    A `script` (wrk's Lua) may choose the requests. Failed answers (non-2xx, socket errors)
+    raise, unless `tolerate_failures`, when they are counted in the result.
     """
+    command = wrk_command(url, headers, connections, seconds, core, threads=threads, script=script)
+    run_env = {**os.environ, **env} if env else None
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=run_env).stdout
+    return wrk_result(url, output, tolerate_failures=tolerate_failures)
+
+
+def wrk_command(
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    seconds: int,
+    core: int | None,
+    *,
+    threads: int = 1,
+    script: Path | None = None,
+) -> list[str]:
+    """The wrk command line `run_wrk` runs, pinned to `core` when there is one."""
     pinned = ["taskset", "-c", str(core)] if core is not None and shutil.which("taskset") else []
     command = [*pinned, "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     if script is not None:
         command += ["-s", str(script)]
-    run_env = {**os.environ, **env} if env else None
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True, env=run_env).stdout
+    return [*command, url]
+
+
+def wrk_result(url: str, output: str, *, tolerate_failures: bool = False) -> WrkResult:
+    """The figures of wrk's report on loading `url`; RuntimeError when any answer failed, unless tolerated."""
     non_2xx = _ERRORS.search(output)
     sockets = _SOCKET_ERRORS.search(output)
     failed = (int(non_2xx[1]) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)

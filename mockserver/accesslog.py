@@ -40,25 +40,27 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_logged)
         finally:
-            self._log(scope, status, (time.perf_counter() - started) * 1000)
+            log_request(self.logger, scope, status, (time.perf_counter() - started) * 1000)
 
-    def _log(self, scope: Scope, status: int, duration_ms: float) -> None:
-        tenant = next((value for name, value in scope["headers"] if name == b"tenant-id"), b"")
-        fields = {
-            "method": scope["method"],
-            "path": scope["path"][:_SHOWN],
-            "query": scope["query_string"][:_SHOWN].decode("latin-1"),
-            "status": status,
-            "duration_ms": round(duration_ms, 1),
-            "tenant": tenant[:64].decode("latin-1") or None,
-        }
-        target = fields["path"] + (f"?{fields['query']}" if fields["query"] else "")
-        self.logger.info(
-            '"%s %s" %d %.1f ms tenant=%s',
-            fields["method"],
-            target,
-            status,
-            duration_ms,
-            fields["tenant"] or "-",
-            extra={"http": fields},
-        )
+
+def log_request(logger: logging.Logger, scope: Scope, status: int, duration_ms: float) -> None:
+    """The access-log line of the request `scope` describes, answered with `status` in `duration_ms`."""
+    tenant = next((value for name, value in scope["headers"] if name == b"tenant-id"), b"")
+    fields = {
+        "method": scope["method"],
+        "path": scope["path"][:_SHOWN],
+        "query": scope["query_string"][:_SHOWN].decode("latin-1"),
+        "status": status,
+        "duration_ms": round(duration_ms, 1),
+        "tenant": tenant[:64].decode("latin-1") or None,
+    }
+    target = fields["path"] + (f"?{fields['query']}" if fields["query"] else "")
+    logger.info(
+        '"%s %s" %d %.1f ms tenant=%s',
+        fields["method"],
+        target,
+        status,
+        duration_ms,
+        fields["tenant"] or "-",
+        extra={"http": fields},
+    )

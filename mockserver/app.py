@@ -1,4 +1,4 @@
-"""The application factory: routes, middleware, and the one place where errors become responses."""
+"""The application factory: routes, middleware, the one place where errors become responses, and the fast path."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from mockserver.accesslog import AccessLog
 from mockserver.changes import MEMORY, ChangeLog
@@ -25,7 +27,8 @@ from mockserver.dataset import LiveStores, build_stores
 from mockserver.docs import docs_routes
 from mockserver.edits import CustomerEdits
 from mockserver.endpoints import CustomerEndpoints
-from mockserver.errors import ApiError, BadRequest, InternalError, MethodNotAllowed, NotFound
+from mockserver.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
+from mockserver.fastpath import FastPath
 from mockserver.health import health_endpoint
 from mockserver.limits import RequestLimits
 from mockserver.reload import FixtureWatcher
@@ -55,8 +58,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(spec, media_type="application/yaml")
 
     routes = [
-        Route("/v1/customers", endpoints.list_customers, methods=["GET"]),
-        Route("/v1/customers/{customerId}", endpoints.customer, methods=["GET", "PATCH"]),
+        Route("/v1/customers", endpoints.list_customers_route, methods=["GET"]),
+        Route("/v1/customers/{customerId}", endpoints.customer_route, methods=["GET", "PATCH"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
         Route("/healthz", health_endpoint(state), methods=["GET"]),
         *docs_routes(contract),
@@ -72,10 +75,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
         logger = logging.getLogger("flexportal_mock.reload")
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher))
+    # GET and HEAD of the two API paths are answered in front of all this, with the same effects as the
+    # middleware above; a middleware added to the list does not see them (fastpath.py says what to do then).
+    fast_path = functools.partial(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins)
+    app = FastPathStarlette(
+        fast_path, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
+    )
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     app.state.data = state
     return app
+
+
+class FastPathStarlette(Starlette):
+    """Starlette, with a fast path (`fastpath.py`) in front of its whole middleware stack."""
+
+    def __init__(self, fast_path: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
+        self._fast_path = fast_path
+        super().__init__(**options)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return self._fast_path(super().build_middleware_stack())
 
 
 def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
@@ -115,4 +134,4 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
-    return error_response(InternalError("The mock server failed; this is a bug in the mock"))
+    return error_response(internal_failure())

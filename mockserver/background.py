@@ -18,8 +18,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from mockserver.cli import listen
-from mockserver.limits import MAX_HEAD_BYTES
-from mockserver.protocol import EnvelopeH11Protocol
+from mockserver.protocol import EnvelopeHttpToolsProtocol
 
 T = TypeVar("T")
 
@@ -47,8 +46,7 @@ class BackgroundServer:
             server_header=False,
             lifespan="on",
             ws="none",
-            http=EnvelopeH11Protocol,
-            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+            http=EnvelopeHttpToolsProtocol,
             timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_SECONDS,
         )
         self._server = uvicorn.Server(self._config)

@@ -22,9 +22,8 @@ from mockserver import __version__
 from mockserver.app import create_app
 from mockserver.dataset import dataset_records
 from mockserver.fixturefile import FixtureError, dump_fixtures
-from mockserver.limits import MAX_HEAD_BYTES
 from mockserver.logconfig import LOG_FORMATS, logging_config
-from mockserver.protocol import EnvelopeH11Protocol
+from mockserver.protocol import EnvelopeHttpToolsProtocol
 from mockserver.settings import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS, Settings
 from mockserver.simulation import DEFAULT_SLOW_MS, Latency, SimulationConfig
 
@@ -224,8 +223,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,
         server_header=False,
-        http=EnvelopeH11Protocol,
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        http=EnvelopeHttpToolsProtocol,
     )
     if settings.simulation.active:
         logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())

@@ -43,11 +43,13 @@ class PackedBytes(Sequence[bytes]):
     def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        offsets = self._offsets  # read on every page, a few times: no call to __len__
+        count = len(offsets) - 1
         if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
+            index += count
+        if not 0 <= index < count:
             raise IndexError("PackedBytes index out of range")
-        return self._buffer[self._offsets[index] : self._offsets[index + 1]]
+        return self._buffer[offsets[index] : offsets[index + 1]]
 
 
 class PackedBytesBuilder:

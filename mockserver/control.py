@@ -95,9 +95,7 @@ def control_routes(
         state.reset()
         return Response(status_code=204)
 
-    description = orjson.dumps(
-        {"mock": "flexportal-mock", "orders": f"{PREFIX}/orders", "reset": f"{PREFIX}/reset"}
-    )
+    description = orjson.dumps({"mock": "flexportal-mock", "orders": f"{PREFIX}/orders", "reset": f"{PREFIX}/reset"})
     return [
         Route(PREFIX, describe, methods=["GET"]),
         Route(f"{PREFIX}/orders", place_order, methods=["POST"]),

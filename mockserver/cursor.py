@@ -3,9 +3,15 @@
 A cursor names the position after the last customer of a page, as that customer's sort key,
 together with the tenant and the query (filters and order) it belongs to, and the moment of the
 data (a change-log sequence number) at which its traversal began. It is
-`base64url(payload) "." base64url(hmac)`; the HMAC makes it tamper-evident, and because it
-holds a position rather than an offset, pages stay correct when data changes in between.
-Its payload holds nothing the client has not already been shown.
+`base64url(payload) "." base64url(mac)`, the MAC a keyed BLAKE2b of the first part's text; the
+MAC makes it tamper-evident, and because it holds a position rather than an offset, pages stay
+correct when data changes in between. Its payload holds nothing the client has not already
+been shown.
+
+Every page but the first checks one cursor and mints another, so both are kept cheap: BLAKE2b
+in keyed mode is a MAC in one pass (HMAC-SHA256 took three times as long), and because the MAC
+covers the payload as written, a cursor that verifies is known to be spelled as this codec
+spells it without encoding it again.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 import orjson
@@ -26,7 +32,8 @@ from mockserver.ordering import SortKey, is_valid_sort_value
 from mockserver.query import describe_fingerprint
 
 VERSION: Final = 2
-_SIGNATURE_BYTES: Final = 16
+_MAC_BYTES: Final = 16
+_FROM_URLSAFE: Final = bytes.maketrans(b"-_", b"+/")
 _TOKEN = re.compile(r"([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{22})")
 
 Fingerprint = Sequence[str | bool | None]
@@ -44,7 +51,8 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes of base64url `text` (ASCII, as `_TOKEN` admits), padding or not."""
+    return binascii.a2b_base64(text.encode("ascii").translate(_FROM_URLSAFE) + b"=" * (-len(text) % 4))
 
 
 def _is_canonical(text: str) -> bool:
@@ -60,31 +68,32 @@ class CursorCodec:
     """Mints and verifies cursors with one secret; replicas sharing the secret accept each other's."""
 
     secret: bytes
+    _keyed: hashlib.blake2b = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # BLAKE2b takes keys of at most 64 bytes; a secret of any length is hashed to one. The keyed
+        # state is made once and copied for each MAC, which is cheaper than keying anew.
+        key = hashlib.blake2b(self.secret, digest_size=32).digest()
+        object.__setattr__(self, "_keyed", hashlib.blake2b(key=key, digest_size=_MAC_BYTES))
 
     def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey, snapshot: int = 0) -> str:
-        payload = orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1], snapshot])
-        return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
+        payload = _b64encode(orjson.dumps([VERSION, tenant, list(fingerprint), position[0], position[1], snapshot]))
+        return f"{payload}.{self._mac(payload)}"
 
     def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
         """Where `token` resumes, if it was minted here for this tenant and query."""
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
-        try:
-            payload = _b64decode(match[1])
-        except (binascii.Error, ValueError):
-            payload = b""
-        # Base64 has several spellings of the same bytes; only the one this codec writes is a cursor.
-        # The signature is compared in the spelling this codec writes, so it need not be decoded.
-        if _b64encode(payload) != match[1]:
-            raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
-        if not hmac.compare_digest(match[2], _b64encode(self._sign(payload))):
-            if not _is_canonical(match[2]):
+        payload, mac = match.groups()
+        if not hmac.compare_digest(mac, self._mac(payload)):
+            # Base64 has several spellings of the same bytes; only the ones this codec writes are cursors.
+            if not (_is_canonical(payload) and _is_canonical(mac)):
                 raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
             raise InvalidCursor("startAfter has been altered or was issued by another server")
         try:
-            decoded = orjson.loads(payload)
-        except orjson.JSONDecodeError:
+            decoded = orjson.loads(_b64decode(payload))
+        except (binascii.Error, ValueError):
             raise InvalidCursor("startAfter is not a cursor this API issued") from None
         if not (isinstance(decoded, list) and len(decoded) == 6 and decoded[0] == VERSION):
             raise InvalidCursor("startAfter comes from an incompatible version of this API")
@@ -101,5 +110,8 @@ class CursorCodec:
             raise InvalidCursor("startAfter holds a position of the wrong type")
         return Resume((value, customer_id), snapshot)
 
-    def _sign(self, payload: bytes) -> bytes:
-        return hmac.digest(self.secret, payload, hashlib.sha256)[:_SIGNATURE_BYTES]
+    def _mac(self, payload: str) -> str:
+        """The MAC of a cursor's first part, as its second part."""
+        mac = self._keyed.copy()
+        mac.update(payload.encode("ascii"))
+        return _b64encode(mac.digest())

@@ -139,6 +139,11 @@ class ServiceUnavailable(ApiError):
     code = "SERVICE_UNAVAILABLE"
 
 
+def internal_failure() -> InternalError:
+    """What an exception that is not an `ApiError` is answered with: a 500 that gives nothing away."""
+    return InternalError("The mock server failed; this is a bug in the mock")
+
+
 def quote(value: str, limit: int = 64) -> str:
     """`value` quoted for an error message, cut short so that hostile input is never echoed whole."""
     shown = value if len(value) <= limit else value[:limit] + "…"

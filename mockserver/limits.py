@@ -25,15 +25,16 @@ def size_error(scope: Scope) -> ApiError | None:
     query = scope["query_string"]
     if len(query) > MAX_QUERY_BYTES:
         return BadRequest(f"The query string has {len(query)} bytes; at most {MAX_QUERY_BYTES} are accepted")
-    head = (
-        len(scope.get("raw_path", b"")) + len(query) + sum(len(name) + len(value) for name, value in scope["headers"])
-    )
+    head = len(scope.get("raw_path", b"")) + len(query)
+    has_body = False
+    for name, value in scope["headers"]:  # one pass: this runs on every request
+        head += len(name) + len(value)
+        if (name == b"content-length" and value.strip() not in (b"", b"0")) or name == b"transfer-encoding":
+            has_body = True
     if head > MAX_HEAD_BYTES:
         return BadRequest(f"The request line and headers have {head} bytes; at most {MAX_HEAD_BYTES} are accepted")
-    if scope["method"] in BODYLESS_METHODS:
-        for name, value in scope["headers"]:
-            if (name == b"content-length" and value.strip() not in (b"", b"0")) or name == b"transfer-encoding":
-                return BadRequest(f"{scope['method']} takes no request body; send the parameters in the query string")
+    if has_body and scope["method"] in BODYLESS_METHODS:
+        return BadRequest(f"{scope['method']} takes no request body; send the parameters in the query string")
     return None
 
 

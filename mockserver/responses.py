@@ -1,8 +1,8 @@
-"""Building response bodies: JSON pages from pre-encoded customers, and the error envelope."""
+"""Building response bodies and heads: JSON pages from pre-encoded customers, and the error envelope."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import orjson
@@ -11,11 +11,17 @@ from starlette.responses import Response
 from mockserver.errors import ApiError
 
 JSON: Final = "application/json"
+_JSON_TYPE: Final = (b"content-type", JSON.encode())
 
 
-def json_response(body: bytes, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: bytes, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """A response around an already-encoded JSON body (encoding is done once, elsewhere)."""
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)
+
+
+def json_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    """The raw headers `json_response(body)` sends, without building it: length and type."""
+    return [(b"content-length", str(len(body)).encode()), _JSON_TYPE]
 
 
 def error_body(error: ApiError) -> bytes:

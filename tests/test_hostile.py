@@ -76,6 +76,27 @@ def test_an_oversized_head_is_refused_whether_it_arrives_whole_or_in_pieces(mock
     assert_envelope(body, "BAD_REQUEST")
 
 
+def test_a_head_that_never_ends_is_cut_off_at_the_limit(mock: RunningMock) -> None:
+    start = b"GET /v1/customers HTTP/1.1\r\nHost: x\r\n" + AUTH + b"X-Padding: "
+    status, body, head = raw(mock, start, b"a" * 10_000, b"a" * 10_000, pause=0.05)
+    assert status == 400 and b"connection: close" in head.lower()
+    assert_envelope(body, "BAD_REQUEST")
+
+
+def test_http_1_1_without_host_is_refused(mock: RunningMock) -> None:
+    status, body, _ = raw(mock, b"GET /v1/customers HTTP/1.1\r\n" + AUTH + b"\r\n")
+    assert status == 400
+    assert_envelope(body, "BAD_REQUEST")
+
+
+def test_a_large_body_is_not_counted_as_head(mock: RunningMock) -> None:
+    body = b'{"padding": "' + b"a" * (2 * MAX_HEAD_BYTES) + b'"}'
+    request = b"POST /v1/customers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + AUTH
+    status, answer, _ = raw(mock, request + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    assert status == 405
+    assert_envelope(answer, "METHOD_NOT_ALLOWED")
+
+
 def test_large_values_within_the_limits_are_judged_on_their_merits(mock: RunningMock) -> None:
     client = httpx.Client(base_url=mock.base_url, headers={"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"})
     with client:

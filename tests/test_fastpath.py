@@ -1,0 +1,249 @@
+"""The fast path answers the API's reads with the very bytes the full Starlette stack sends, and only those.
+
+Each request goes to two apps built from the same settings, one with its fast path taken out of
+the middleware stack, in lockstep (so simulated randomness and rate limits advance alike); the
+status, the raw headers in order and the body must be identical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
+
+from mockserver import Settings, create_app
+from mockserver.accesslog import LOGGER as ACCESS_LOGGER
+from mockserver.fastpath import FastPath, customer_id_in
+from mockserver.ordering import SortKey
+from mockserver.query import ListQuery
+from mockserver.request import query_pairs
+from mockserver.simulation import SimulationConfig
+from mockserver.store import Page, TenantStore
+from tests.conftest import HEADERS
+
+APP = "http://localhost:5173"
+
+
+def fast_path_of(app: Starlette) -> FastPath:
+    """The fast path in front of `app`'s middleware stack (which it builds, as a first request would)."""
+    app.middleware_stack = app.build_middleware_stack()
+    assert isinstance(app.middleware_stack, FastPath)
+    return app.middleware_stack
+
+
+def without_fast_path(app: Starlette) -> Starlette:
+    """`app` with its fast path taken out: every request goes through its middleware to Starlette's routing."""
+    app.middleware_stack = fast_path_of(app).app
+    return app
+
+
+class Pair:
+    """Two clients of one configuration, with and without the fast path."""
+
+    def __init__(self, settings: Settings, raise_server_exceptions: bool = True) -> None:
+        self.fast = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
+        self.full = TestClient(without_fast_path(create_app(settings)), raise_server_exceptions=raise_server_exceptions)
+
+    def same(self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        fast = self.fast.request(method, url, headers=headers, **kwargs)
+        full = self.full.request(method, url, headers=headers, **kwargs)
+        assert (fast.status_code, fast.headers.raw, fast.content) == (full.status_code, full.headers.raw, full.content)
+        return fast
+
+
+def settings(**changes: Any) -> Settings:
+    return Settings(seed=5, customers=40, tenants=("acme", "globex"), **changes)
+
+
+@pytest.fixture(scope="module", params=["any-origin", "some-origins", "no-cors"])
+def pair(request: pytest.FixtureRequest) -> Iterator[Pair]:
+    origins = {"any-origin": ("*",), "some-origins": (APP,), "no-cors": ()}[request.param]
+    yield Pair(settings(cors_origins=origins))
+
+
+def cursor_of(pair: Pair, query: str) -> str:
+    return str(pair.same("GET", f"/v1/customers?{query}", HEADERS).json()["nextCursor"])
+
+
+LIST_QUERIES = [
+    "",
+    "limit=5",
+    "status=active&sortBy=totalMonthlyRevenue&sortOrder=desc&limit=7",
+    "customerType=business&hasActiveRentals=true&sortBy=createdAt&limit=3",
+    "sortBy=email&sortOrder=asc&limit=2&email=NOBODY%40example.com",
+    "limit=0",
+    "limit=5&limit=6",
+    "sortby=email",
+    "startAfter=garbage",
+    "startAfter=",
+    "email=a+b%20c",
+    "%ff=1",
+    "limit",
+    "&&limit=2&",
+]
+
+
+@pytest.mark.parametrize("origin", [None, APP, "http://elsewhere.test"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_list_customers_is_answered_alike(pair: Pair, method: str, origin: str | None) -> None:
+    headers = {**HEADERS, **({"Origin": origin} if origin else {})}
+    for query in LIST_QUERIES:
+        pair.same(method, f"/v1/customers?{query}", headers)
+    query = "sortBy=lastName&sortOrder=asc&limit=4"
+    pair.same(method, f"/v1/customers?{query}&startAfter={cursor_of(pair, query)}", headers)
+    pair.same(method, f"/v1/customers?sortBy=firstName&startAfter={cursor_of(pair, query)}", headers)
+
+
+@pytest.mark.parametrize("origin", [None, APP])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_get_customer_is_answered_alike(pair: Pair, method: str, origin: str | None) -> None:
+    headers = {**HEADERS, **({"Origin": origin} if origin else {})}
+    customer_id = pair.same("GET", "/v1/customers?limit=1", HEADERS).json()["customers"][0]["customerId"]
+    for path in [customer_id, f"{customer_id}?expand=all", "nobody", "%ff%fe", "%0A", "a%2Fb"]:
+        pair.same(method, f"/v1/customers/{path}", headers)
+    pair.same(method, f"/v1/customers/{customer_id}", {**headers, "Tenant-ID": "globex"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Tenant-ID": "acme"},
+        {"Authorization": "Bearer k"},
+        {"Authorization": "Basic x", "Tenant-ID": "acme"},
+        {"Authorization": "Bearer k", "Tenant-ID": "nobody"},
+        {"Authorization": "Bearer k", "Tenant-ID": "bad tenant!"},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Origin": APP},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Prefer": "code=429"},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Prefer": "code=503", "Origin": APP},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Prefer": "code=418"},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Prefer": "empty"},
+        {"Authorization": "Bearer k", "Tenant-ID": "acme", "Prefer": "latency=oops"},
+    ],
+)
+def test_refusals_and_simulations_are_answered_alike(pair: Pair, headers: dict[str, str]) -> None:
+    for path in ["/v1/customers", "/v1/customers?limit=2", "/v1/customers/nobody"]:
+        pair.same("GET", path, headers)
+
+
+def test_what_the_fast_path_does_not_answer_is_answered_as_before(pair: Pair) -> None:
+    preflight = {"Origin": APP, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "prefer"}
+    pair.same("OPTIONS", "/v1/customers", preflight)
+    pair.same("OPTIONS", "/v1/customers", HEADERS)
+    for method in ["POST", "PUT", "PATCH", "DELETE"]:
+        pair.same(method, "/v1/customers", HEADERS, content=b"{}")
+        pair.same(method, "/v1/customers/x", HEADERS)
+    for path in ["/v1/customers/", "/v1/customers/a/b", "/v1/customers%0A", "/v1", "/healthz", "/openapi.yaml"]:
+        pair.same("GET", path, HEADERS, follow_redirects=False)
+
+
+def test_the_request_limits_still_come_first(pair: Pair) -> None:
+    pair.same("GET", "/v1/customers?email=" + "e" * 13_000, HEADERS)
+    pair.same("GET", "/v1/customers", HEADERS, content=b'{"status": "active"}')
+    pair.same("GET", "/v1/customers", {**HEADERS, "X-Padding": "p" * 17_000})
+
+
+def test_rate_limits_and_faults_advance_alike() -> None:
+    pair = Pair(settings(simulation=SimulationConfig(rate_limit=3, fault_rate=0.4)))
+    statuses = {pair.same("GET", "/v1/customers?limit=1", HEADERS).status_code for _ in range(12)}
+    assert 429 in statuses
+
+
+class FailingStore(TenantStore):
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        raise RuntimeError("a bug")
+
+
+def failing(pair: Pair) -> Pair:
+    """`pair` with every tenant store failing to page, as a bug would."""
+    for client in (pair.fast, pair.full):
+        app: Any = client.app
+        endpoints = next(route.endpoint.__self__ for route in app.routes if route.path == "/v1/customers")
+        for store in endpoints._stores.values():
+            store.__class__ = FailingStore
+    return pair
+
+
+@pytest.mark.parametrize("origin", [None, APP])
+def test_a_bug_is_a_500_in_the_envelope_and_raised_alike(origin: str | None) -> None:
+    raising = failing(Pair(settings()))
+    for client in (raising.fast, raising.full):
+        with pytest.raises(RuntimeError, match="a bug"):
+            client.get("/v1/customers", headers=HEADERS)
+    headers = {**HEADERS, **({"Origin": origin} if origin else {})}
+    answer = failing(Pair(settings(), raise_server_exceptions=False)).same("GET", "/v1/customers", headers)
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "INTERNAL_ERROR"
+    assert "access-control-allow-origin" not in answer.headers
+
+
+def test_the_access_log_says_the_same(caplog: pytest.LogCaptureFixture) -> None:
+    pair = Pair(settings())
+    requests = [("/v1/customers?limit=2", HEADERS), ("/v1/customers/nobody", HEADERS), ("/v1/customers", {})]
+    requests.append(("/v1/customers?email=" + "e" * 13_000, HEADERS))
+    logged = []
+    for client in (pair.fast, pair.full):
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger=ACCESS_LOGGER):
+            for path, headers in requests:
+                client.get(path, headers=headers)
+        records = [record for record in caplog.records if record.name == ACCESS_LOGGER]
+        logged.append([{**record.http, "duration_ms": None} for record in records])  # type: ignore[attr-defined]
+    assert logged[0] == logged[1] and [entry["status"] for entry in logged[0]] == [200, 404, 401, 400]
+
+
+def test_the_fast_path_answers_without_the_rest_of_the_stack() -> None:
+    app = create_app(settings())
+    fast_path = fast_path_of(app)
+
+    async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
+        await PlainTextResponse("reached the rest of the stack", status_code=599)(scope, receive, send)
+
+    fast_path.app = unreachable
+    client = TestClient(app)  # no lifespan: the replaced rest of the stack would not answer it
+    assert client.get("/v1/customers", headers=HEADERS).status_code == 200
+    assert client.head("/v1/customers/nobody", headers=HEADERS).status_code == 404
+    assert client.post("/v1/customers", headers=HEADERS).status_code == 599
+    assert client.get("/v1/customers/a/b", headers=HEADERS).status_code == 599
+
+
+def test_routes_added_for_other_methods_still_work() -> None:
+    app = create_app(settings())
+
+    async def patch(request: Request) -> Response:
+        return PlainTextResponse(f"patched {request.path_params['customerId']}")
+
+    app.add_route("/v1/customers/{customerId}", patch, methods=["PATCH"])
+    with TestClient(app) as client:
+        assert client.patch("/v1/customers/c-1", headers=HEADERS).text == "patched c-1"
+        assert client.get("/v1/customers/c-1", headers=HEADERS).json()["error"]["code"] == "CUSTOMER_NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("path", "customer_id"),
+    [
+        ("/v1/customers/abc", "abc"),
+        ("/v1/customers/a b\n", "a b\n"),
+        ("/v1/customers/", None),
+        ("/v1/customers/a/b", None),
+        ("/v1/customers", None),
+        ("/v1/customersabc", None),
+        ("/v2/customers/abc", None),
+    ],
+)
+def test_customer_id_in_a_path(path: str, customer_id: str | None) -> None:
+    assert customer_id_in(path) == customer_id
+
+
+@given(st.binary(max_size=60) | st.text(alphabet="ab=&%+2F0 ", max_size=30).map(str.encode))
+def test_query_pairs_are_parse_qsl_s(query_string: bytes) -> None:
+    assert query_pairs(query_string) == parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
