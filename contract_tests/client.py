@@ -245,7 +245,11 @@ class KitClient:
         self._record(request, response.status_code, body)
         if response.status_code in TRANSIENT_STATUSES:
             return response, f"{response.status_code} {response.reason_phrase}"
-        if response.is_success and "json" not in response.headers.get("content-type", ""):
+        if (
+            response.is_success
+            and response.status_code != 204
+            and "json" not in response.headers.get("content-type", "")
+        ):
             # A page where a JSON answer was due: a captive portal or a misrouted proxy, not the API.
             return (
                 response,
