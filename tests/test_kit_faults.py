@@ -82,4 +82,6 @@ def test_reset_connections_are_an_infrastructure_verdict() -> None:
     with resetting_server() as base_url:
         result = kit("--base-url", base_url, "--tenant", "acme", "--retries", "1", "-k", "test_authentication")
     assert result.returncode == 75, result.stdout[-3000:]
-    assert "no response (RemoteProtocolError" in result.stdout or "no response (ReadError" in result.stdout
+    # The reset reaches the client while it reads or, on a busy machine, while it still connects.
+    errors = ("RemoteProtocolError", "ReadError", "ConnectError")
+    assert any(f"no response ({error}" in result.stdout for error in errors), result.stdout[-3000:]
