@@ -1,7 +1,7 @@
 """Generated customers' list items, encoded as JSON straight from their draws.
 
 Encoding a million records with orjson means building a million dicts first, which takes
-longer than all the rest of a start. Here an item is joined from a dozen fragments: most are
+longer than all the rest of a start. Here an item is joined from fifteen fragments: most are
 encoded once per seed and tenant (a last name with the customer type and status after it, a
 company with a phone, …), the others once per chunk of customers, a column at a time (ids and
 timestamps as rows of bytes, counts and revenue once per distinct value). An address is joined
@@ -34,7 +34,7 @@ from mockserver.identifiers import ByteRows
 from mockserver.pools import ADMIN_AREAS, PLACES, Pools
 from mockserver.profitability import DAY_MS
 
-_LAST_REFERENCE: Final = b'],"rentalIds":['  # between a customer's order ids and its rental ids
+_BETWEEN_ID_ARRAYS: Final = b'],"rentalIds":['  # between a customer's order ids and its rental ids
 
 
 Fragments = npt.NDArray[np.object_]
@@ -133,7 +133,7 @@ class ItemEncoder:
             ),
             self._counts(draws),
             _id_runs(draws.order_ids, draws.orders),
-            itertools.repeat(_LAST_REFERENCE, len(draws)),
+            itertools.repeat(_BETWEEN_ID_ARRAYS, len(draws)),
             _id_runs(draws.rental_ids, draws.rentals),
             _pick(self._created_by_custom, draws.created_by * self._custom_fields + draws.custom_fields),
             self._crm_id(draws),

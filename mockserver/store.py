@@ -1,8 +1,9 @@
 """One tenant's customers, laid out so that any page costs O(log n + limit) in little memory.
 
-Records are read once, as a stream, and not kept. Each customer's list item is encoded to JSON
-up front, one bytes object each: a page is a join of fifty of them (slicing them out of one
-shared buffer per request cost a fifth of a request's time). Get Customer bodies are kept as
+A store is built from a `CustomerTable` (`table.py`): records are read into one once, as a
+stream, and not kept, and generated data arrives as one. Each customer's list item is encoded
+to JSON up front, one bytes object each: a page is a join of fifty of them (slicing them out of
+one shared buffer per request cost a fifth of a request's time). Get Customer bodies are kept as
 the figures the item lacks (`details.py`); the fields that order, filter and find customers go
 into compact columns (`columns.py`).
 
