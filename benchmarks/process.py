@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 import socket
@@ -11,32 +10,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from benchmarks.probe import wait_until_served
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_until_served(url: str, headers: dict[str, str], process: subprocess.Popen[bytes], timeout: float) -> None:
-    """Poll `url` until it answers 200; fail if the process ends or `timeout` seconds pass."""
-    parts = urlsplit(url)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode} before serving")
-        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=5)
-        try:
-            connection.request("GET", parts.path + "?" + parts.query, headers=headers)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.01)
-        finally:
-            connection.close()
-    raise RuntimeError(f"{url} was not served within {timeout} s")
 
 
 @contextmanager

@@ -90,32 +90,21 @@ def traverse(
 ) -> Traversal:
     """Every page of `params`, following `nextCursor`, until `hasMore` is false or `max_pages` pages."""
     with _collector_paused():
-        return _traverse(client, contract, credentials, params, order, max_pages)
-
-
-def _traverse(
-    client: KitClient,
-    contract: Contract,
-    credentials: Credentials,
-    params: Sequence[tuple[str, str]],
-    order: ListOrder,
-    max_pages: int,
-) -> Traversal:
-    pages: list[Page] = []
-    query = list(params)
-    for _ in range(max_pages):
-        page = page_of(client.get(contract.list_path, query, credentials=credentials), contract)
-        pages.append(page)
-        if not page[contract.has_more_property]:
-            return Traversal(tuple(params), order, tuple(pages), True, contract)
-        cursor = page.get(contract.next_cursor_property)
-        if not isinstance(cursor, str) or not cursor:
-            raise ContractViolation(
-                "hasMore is true but there is no cursor to follow",
-                f"page {len(pages)} of {dict(params)} has {contract.next_cursor_property}={cursor!r}",
-            )
-        query = [*params, (contract.cursor_parameter, cursor)]
-    return Traversal(tuple(params), order, tuple(pages), False, contract)
+        pages: list[Page] = []
+        query = list(params)
+        for _ in range(max_pages):
+            page = page_of(client.get(contract.list_path, query, credentials=credentials), contract)
+            pages.append(page)
+            if not page[contract.has_more_property]:
+                return Traversal(tuple(params), order, tuple(pages), True, contract)
+            cursor = page.get(contract.next_cursor_property)
+            if not isinstance(cursor, str) or not cursor:
+                raise ContractViolation(
+                    "hasMore is true but there is no cursor to follow",
+                    f"page {len(pages)} of {dict(params)} has {contract.next_cursor_property}={cursor!r}",
+                )
+            query = [*params, (contract.cursor_parameter, cursor)]
+        return Traversal(tuple(params), order, tuple(pages), False, contract)
 
 
 @contextmanager
