@@ -37,9 +37,10 @@ from contract_tests.conformance import conformance_schema
 from contract_tests.contract import contract_from_spec, load_spec
 from contract_tests.kit import Kit
 from contract_tests.ordering import COLLATIONS, TIE_DIRECTIONS
-from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, minimum_budget, plan
-from contract_tests.preflight import Verdict, check_first_request
+from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, minimum_budget, plan, run_budget
+from contract_tests.preflight import preflight
 from contract_tests.shares import ShareSpent
+from contract_tests.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
 from contract_tests.target import DEFAULT_APP, Target, in_process_target
 from contract_tests.violations import ContractViolation
 
@@ -55,13 +56,7 @@ ENV: Final = {
     "other_api_key": OTHER_API_KEY_ENV,
     "profile": "FLEXPORTAL_KIT_PROFILE",
 }
-VERDICT_KEY = pytest.StashKey[Verdict]()
-WARNINGS_KEY = pytest.StashKey[list[str]]()
-REPORT_KEY = pytest.StashKey[list[tuple[str, str, list[str]]]]()
-UNCHECKED_KEY = pytest.StashKey[dict[str, str]]()
-NOT_CHECKED: Final = "not checked"
-# Exit status of a run that found no violation but could not check everything (sysexits' EX_TEMPFAIL).
-INCOMPLETE: Final = 75
+RECORD_KEY = pytest.StashKey[RunRecord]()
 KIT_KEY = pytest.StashKey[Kit]()
 
 
@@ -158,9 +153,7 @@ def pytest_configure(config: pytest.Config) -> None:
         scratch = tempfile.mkdtemp(prefix="flexportal-kit-")
         set_hypothesis_home_dir(scratch)
         config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
-    config.stash[REPORT_KEY] = []
-    config.stash[UNCHECKED_KEY] = {}
-    config.stash[WARNINGS_KEY] = []
+    config.stash[RECORD_KEY] = RunRecord()
 
 
 @pytest.fixture(scope="session")
@@ -197,8 +190,14 @@ def kit(
         rules = replace(
             rules, collation=collation or rules.collation, tie_direction=tie_direction or rules.tie_direction
         )
-    limit, rate = run_budget(pytestconfig, target)
     deadline = pytestconfig.getoption("deadline")
+    limit, rate = run_budget(
+        pytestconfig.getoption("max_requests"),
+        pytestconfig.getoption("plan"),
+        pytestconfig.getoption("rate"),
+        deadline,
+        in_process=target.in_process,
+    )
     client = _RunClient(
         target.base_url,
         tenant_header=contract.tenant_header,
@@ -223,57 +222,14 @@ def kit(
     )
     pytestconfig.stash[KIT_KEY] = session
     try:
-        if not target.in_process:
-            _preflight(pytestconfig, session)
+        verdict = None if target.in_process else preflight(session)
+        if verdict is not None:
+            pytestconfig.stash[RECORD_KEY].verdict = verdict
+            pytest.exit(verdict.line, returncode=verdict.status)
         _plan(request.session, session, limit)
         yield session
     finally:
         client.close()
-
-
-def run_budget(config: pytest.Config, target: Target) -> tuple[int | None, float | None]:
-    """The run's request budget and rate: the options, else the `--plan`'s, else 4000 against a deployment.
-
-    With a rate and a deadline, no more than the rate allows in that time: the plan then fits the deadline.
-    """
-    chosen = PLANS.get(config.getoption("plan") or "")
-    limit = config.getoption("max_requests") or (chosen.max_requests if chosen else None)
-    if limit is None and not target.in_process:
-        limit = DEFAULT_BUDGET
-    rate = config.getoption("rate") or (chosen.rate if chosen else None)
-    deadline = config.getoption("deadline")
-    if rate and deadline:
-        # A tenth of the time is left for start-up, retries and waits for 429s.
-        affordable = int(rate * deadline / 60 * 0.9)
-        limit = affordable if limit is None else min(limit, affordable)
-    return limit, rate
-
-
-def _preflight(config: pytest.Config, kit: Kit) -> None:
-    """End the run at once when the first authenticated request cannot be sent or is refused."""
-    first = KitClient(
-        kit.client.base_url,
-        tenant_header=kit.contract.tenant_header,
-        budget=kit.client.budget,
-        pacer=kit.client.pacer,
-        timeout=kit.client.timeout,
-        retries=min(kit.client.retries, 1),
-        backoff=kit.client.backoff,
-        deadline=kit.client.deadline,
-    )
-    try:
-        params = [(kit.contract.limit_parameter, str(kit.contract.limit_min))]
-        verdict = check_first_request(first, kit.contract.list_path, params, kit.target.main)
-        if verdict is None:
-            kit.controls(first)
-    except TargetUnavailable:
-        # Not a verdict on its own: the properties meet the same trouble and say so, each of them.
-        verdict = None
-    finally:
-        first.close()
-    if verdict is not None:
-        config.stash[VERDICT_KEY] = verdict
-        pytest.exit(verdict.line, returncode=verdict.status)
 
 
 def _plan(session: pytest.Session, kit: Kit, limit: int | None) -> None:
@@ -292,7 +248,7 @@ def _plan(session: pytest.Session, kit: Kit, limit: int | None) -> None:
     kit.client.budget.reserve = kit.plan.reserve
     needed = minimum_budget(properties, writes=writes)
     if limit is not None and limit < needed:
-        session.config.stash[WARNINGS_KEY].append(
+        session.config.stash[RECORD_KEY].warnings.append(
             f"the budget of {limit} requests is below the {needed} this selection needs to check every property once"
         )
 
@@ -381,11 +337,11 @@ def pytest_runtest_makereport(
         and isinstance(report.longrepr, tuple)
         and report.longrepr[2].startswith(f"Skipped: {NOT_CHECKED}")
     ):
-        item.config.stash[UNCHECKED_KEY].setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
+        item.config.stash[RECORD_KEY].unchecked.setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
     if report.when == "call" and report.failed:
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
         title = _title(call.excinfo.value) if call.excinfo is not None else "failed"
-        item.config.stash[REPORT_KEY].append((item.name, title, curls))
+        item.config.stash[RECORD_KEY].failures.append((item.name, title, curls))
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
     return report
@@ -425,63 +381,14 @@ def _title(error: BaseException) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    failures = config.stash.get(REPORT_KEY, [])
-    kit = config.stash.get(KIT_KEY, None)
-    findings = kit.findings if kit is not None else []
-    unchecked = config.stash.get(UNCHECKED_KEY, {})
-    write = terminalreporter.write_line
     terminalreporter.section("FlexPortal contract kit")
-    verdict = config.stash.get(VERDICT_KEY, None)
-    if kit is not None:
-        where = "an in-process mock" if kit.target.in_process else kit.target.base_url
-        retried = f", {kit.client.retried} retried" if kit.client.retried else ""
-        budget = kit.client.budget
-        of = f" of a budget of {budget.limit}" if budget.limit is not None else ""
-        write(f"target: {where}, tenant {kit.target.main.tenant}; {budget.spent} requests sent{of}{retried}")
-        if verdict is None:
-            _write_spending(write, kit)
-    for warning in config.stash.get(WARNINGS_KEY, []):
-        write(f"WARNING {warning}")
-    if verdict is not None:
-        write(f"{verdict.line} (exit status {verdict.status}); no property was run")
-    elif not failures and not unchecked:
-        write("every property checked holds")
-    elif not failures:
-        write(f"no violation found, but {len(unchecked)} properties could not be checked (exit status {INCOMPLETE})")
-    for name, title, curls in failures:
-        write(f"FAILED {name}: {title}")
-        shown = curls if len(curls) <= 12 else [*curls[:6], f"... {len(curls) - 12} more ...", *curls[-6:]]
-        for line in shown:
-            write(f"    {line}")
-    for name, reason in unchecked.items():
-        write(f"NOT CHECKED {name}: {reason.removeprefix(NOT_CHECKED + ': ')}")
-    for line in kit.unrestored if kit is not None else []:
-        write(f"NOT RESTORED {line}")
-    if findings:
-        weight = "failing the run" if config.getoption("strict_data") else "reported, not failing the run"
-        write(f"data consistency: {len(findings)} finding(s), {weight}")
-        for finding in findings[:20]:
-            write(f"    {finding.rule}: {finding.customer_id}: {finding.detail}")
-
-
-def _write_spending(write: Callable[[str], None], kit: Kit) -> None:
-    """Requests per property: spent, its share, and the examples that ran to the end."""
-    shares = kit.client.budget.shares
-    if not shares:
-        return
-    pages = f"; traversals of up to {kit.max_pages} pages" if kit.plan is not None else ""
-    write(f"requests by property (spent / share, examples checked){pages}:")
-    width = max(len(name) for name in shares)
-    for name, share in shares.items():
-        planned = "" if share.limit is None else f" / {share.limit}"
-        notes = [f"{share.completed} example{'' if share.completed == 1 else 's'} checked"]
-        if share.stopped:
-            notes.append(f"shrinking {share.stopped}" if share.failure is not None else share.stopped)
-        write(f"    {name:<{width}}  {share.spent:>5}{planned:<8}  {', '.join(notes)}")
+    kit, record = config.stash.get(KIT_KEY, None), config.stash.get(RECORD_KEY, RunRecord())
+    for line in summary(kit, record, strict_data=config.getoption("strict_data")):
+        terminalreporter.write_line(line)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.stash.get(UNCHECKED_KEY, {}) and exitstatus == pytest.ExitCode.OK:
+    if session.config.stash.get(RECORD_KEY, RunRecord()).unchecked and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = INCOMPLETE
 
 

@@ -154,3 +154,22 @@ PLANS: Final[Mapping[str, RatePlan]] = {
     "enterprise": RatePlan(4000, None, "no published limit (fair use): the default budget, unpaced"),
 }
 DEFAULT_BUDGET: Final = 4000
+
+
+def run_budget(
+    max_requests: int | None, plan_name: str | None, rate: float | None, deadline: float | None, *, in_process: bool
+) -> tuple[int | None, float | None]:
+    """The run's request budget and rate: the options, else the plan's, else the default against a deployment.
+
+    With a rate and a deadline, no more than the rate allows in that time, so the plan fits the deadline.
+    """
+    chosen = PLANS.get(plan_name or "")
+    limit = max_requests or (chosen.max_requests if chosen else None)
+    if limit is None and not in_process:
+        limit = DEFAULT_BUDGET
+    rate = rate or (chosen.rate if chosen else None)
+    if rate and deadline:
+        # A tenth of the time is left for start-up, retries and waits for 429s.
+        affordable = int(rate * deadline / 60 * 0.9)
+        limit = affordable if limit is None else min(limit, affordable)
+    return limit, rate

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from contract_tests.client import Credentials, KitClient, TargetUnavailable
+from contract_tests.kit import Kit
 
 # Exit statuses (sysexits.h): the target could not be reached; the target refused the credentials.
 UNREACHABLE: Final = 69
@@ -92,3 +93,31 @@ def _message(response: httpx.Response) -> str:
         return f"({error.get('code')}: {error.get('message')})"
     except (ValueError, AttributeError):
         return f"({response.text[:120]!r})"
+
+
+def preflight(kit: Kit) -> Verdict | None:
+    """The first authenticated request (retried once at most), then the control endpoints' GET; a verdict or None.
+
+    A target that answers but gives nothing usable (a 503, a timeout) is no verdict on its own:
+    the properties meet the same trouble and say so, each of them.
+    """
+    first = KitClient(
+        kit.client.base_url,
+        tenant_header=kit.contract.tenant_header,
+        budget=kit.client.budget,
+        pacer=kit.client.pacer,
+        timeout=kit.client.timeout,
+        retries=min(kit.client.retries, 1),
+        backoff=kit.client.backoff,
+        deadline=kit.client.deadline,
+    )
+    try:
+        params = [(kit.contract.limit_parameter, str(kit.contract.limit_min))]
+        verdict = check_first_request(first, kit.contract.list_path, params, kit.target.main)
+        if verdict is None:
+            kit.controls(first)
+        return verdict
+    except TargetUnavailable:
+        return None
+    finally:
+        first.close()

@@ -6,6 +6,7 @@ import pytest
 
 from contract_tests.client import Budget, BudgetExhausted
 from contract_tests.plan import (
+    DEFAULT_BUDGET,
     MIN_PAGES,
     MINIMUM_BUDGET,
     NEEDS,
@@ -14,6 +15,7 @@ from contract_tests.plan import (
     minimum_budget,
     need_of,
     plan,
+    run_budget,
 )
 from contract_tests.shares import ShareSpent
 
@@ -119,3 +121,16 @@ def test_an_example_that_would_not_fit_is_not_started() -> None:
     with pytest.raises(ShareSpent):
         share.begin()  # 4 left, an example costs 6
     assert share.completed == 1 and share.stopped
+
+
+def test_the_budget_comes_from_the_options_then_the_plan_then_the_default() -> None:
+    assert run_budget(None, None, None, None, in_process=True) == (None, None)
+    assert run_budget(None, None, None, None, in_process=False) == (DEFAULT_BUDGET, None)
+    assert run_budget(None, "starter", None, None, in_process=False) == (450, 100)
+    assert run_budget(900, "starter", 50, None, in_process=False) == (900, 50)
+
+
+def test_with_a_rate_and_a_deadline_the_budget_fits_the_deadline() -> None:
+    # 100 a minute for two minutes: 200 requests, less a tenth for start-up and waits.
+    assert run_budget(2000, None, 100, 120, in_process=False) == (180, 100)
+    assert run_budget(100, None, 100, 120, in_process=False) == (100, 100)
