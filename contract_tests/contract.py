@@ -95,7 +95,7 @@ class Contract:
 def load_spec(path: Path | None = None) -> dict[str, Any]:
     """The OpenAPI document at `path`, or the one shipped with the mock server when None."""
     if path is None:
-        from mockserver.spec import spec_bytes
+        from mockserver.domain.spec import spec_bytes
 
         data = spec_bytes()
     else:

@@ -70,7 +70,7 @@ def in_process_target(
 @contextmanager
 def serve_in_thread(app: Any, startup_timeout: float = 30.0) -> Iterator[str]:
     """Serve the ASGI `app` with uvicorn in a daemon thread; yield its base URL; stop it after."""
-    from mockserver.cli import listen
+    from mockserver.server.sockets import listen
 
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]

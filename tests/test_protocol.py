@@ -17,8 +17,8 @@ import pytest
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from mockserver.cli import listen
-from mockserver.protocol import EnvelopeHttpToolsProtocol, HeadWithBody
+from mockserver.server.protocol import EnvelopeHttpToolsProtocol, HeadWithBody
+from mockserver.server.sockets import listen
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:

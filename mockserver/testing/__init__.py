@@ -1,0 +1,10 @@
+"""The mock inside a test process, for the pytest plugin: a fixture's configuration from ini options
+and markers (`config`), and the handle a test gets with its seeded records (`handle`).
+
+Only pytest and the standard library are imported until a fixture is used; the app, the server
+and the data are imported then.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
