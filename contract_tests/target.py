@@ -44,6 +44,13 @@ def load_factory(reference: str) -> Callable[..., Any]:
     return factory  # type: ignore[no-any-return]
 
 
+def bundled_spec() -> bytes:
+    """The OpenAPI document shipped with the mock server: the contract when none is given."""
+    from mockserver.domain.spec import spec_bytes
+
+    return spec_bytes()
+
+
 @contextmanager
 def in_process_target(
     app_reference: str = DEFAULT_APP, *, api_key: str | None = None, customers: int = 1000, seed: int = 7
