@@ -28,8 +28,8 @@ from mockserver.domain.defaults import (
     DEFAULT_TENANTS,
 )
 from mockserver.generation.dataset import dataset_records
+from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config
-from mockserver.server.protocol import EnvelopeHttpToolsProtocol
 from mockserver.server.sockets import listen
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import DEFAULT_SLOW_MS, Latency, SimulationConfig
@@ -224,16 +224,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
     print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1], args.workers), flush=True)
-    config = uvicorn.Config(
+    config = server_config(
         # Workers are separate processes: each builds its own app from the same settings.
         app if args.workers == 1 else functools.partial(create_app, settings),
         factory=args.workers > 1,
         workers=args.workers,
         log_config=logging_config(args.log_format, args.log_level),
         log_level=args.log_level,
-        access_log=False,
-        server_header=False,
-        http=EnvelopeHttpToolsProtocol,
     )
     if settings.simulation.active:
         logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())

@@ -1,9 +1,10 @@
 """Serving an app with uvicorn in a background thread of this process, on a free loopback port.
 
-The pytest plugin serves the mock this way: tests reach it over real HTTP, while its app and
+The one server-in-a-thread of the project: the pytest plugin, the contract kit's in-process
+target and the tests serve this way. Tests reach the app over real HTTP, while its app and
 data stay in the test process, where a test can read them. The server speaks HTTP the way
-`flexportal-mock` does (the same protocol class, limits and headers) but leaves logging as the
-host process configured it: its records reach pytest's log capture.
+`flexportal-mock` does (`server_config`: the same protocol class, limits and headers) but
+leaves logging as the host process configured it: its records reach pytest's log capture.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
-from typing import Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -20,12 +21,22 @@ from starlette.types import ASGIApp
 from mockserver.server.protocol import EnvelopeHttpToolsProtocol
 from mockserver.server.sockets import listen
 
-__all__ = ["BackgroundServer", "ServerFailed"]
+__all__ = ["BackgroundServer", "ServerFailed", "server_config"]
 
 T = TypeVar("T")
 
 _POLL_SECONDS: Final = 0.005
 _GRACEFUL_SHUTDOWN_SECONDS: Final = 5
+
+
+def server_config(app: Any, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for `app` as every server of the mock runs it, the CLI's included.
+
+    The mock's HTTP protocol (envelope answers to unreadable requests, head limits, one write a
+    response), no `server` header and no uvicorn access log (the app keeps its own); `options`
+    add what differs between a process of its own and a thread: workers, logging, lifespan.
+    """
+    return uvicorn.Config(app, http=EnvelopeHttpToolsProtocol, access_log=False, server_header=False, **options)
 
 
 class ServerFailed(RuntimeError):
@@ -39,16 +50,14 @@ class BackgroundServer:
     it gracefully. `call` runs a function on the server's event loop, between requests.
     """
 
-    def __init__(self, app: ASGIApp, *, name: str = "flexportal-mock") -> None:
-        self._config = uvicorn.Config(
+    def __init__(self, app: ASGIApp, *, name: str = "flexportal-mock", lifespan: Literal["on", "off"] = "on") -> None:
+        """Serve `app`; `lifespan="off"` for a bare ASGI app that does not speak the lifespan protocol."""
+        self._config = server_config(
             app,
             log_config=None,
             log_level=None,
-            access_log=False,
-            server_header=False,
-            lifespan="on",
+            lifespan=lifespan,
             ws="none",
-            http=EnvelopeHttpToolsProtocol,
             timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_SECONDS,
         )
         self._server = uvicorn.Server(self._config)
