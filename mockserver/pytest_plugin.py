@@ -102,7 +102,7 @@ def flexportal_mock(_flexportal_instance: MockInstance) -> FlexportalMock:
 def flexportal_app(_flexportal_instance: MockInstance) -> Starlette:
     """The FlexPortal mock as an ASGI app, serving the seeded data (every earlier write undone).
 
-    For `httpx.ASGITransport(app=...)`; its state is `app.state.data`. Same configuration and data
+    For `httpx.ASGITransport(app=...)`; its state is `mockserver.served_state(app)`. Same configuration and data
     as `flexportal_mock`, which serves this very app.
     """
     app = _or_fail(lambda: _flexportal_instance.app)
