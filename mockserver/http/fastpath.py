@@ -17,6 +17,14 @@ Everything else goes on to the app: other methods (`405` and its `Allow`, prefli
 added for them), other paths, requests under a root path. The tests hold the two ways to the
 same bytes. A middleware added to the app does not see the requests answered here: give its
 effect to `FastPath` too, as a function both call, and extend the tests.
+
+Why in front of the middleware rather than inside it, where the stack would apply the log,
+limits, CORS and the 500 once: measured with `python -m benchmarks.paired` (10,000 customers,
+the five sample queries, 3 rounds of 3 s), the fast path as the innermost middleware served
+0.50-0.71 of the baseline's req/s where in front it served 0.55-0.85: in front was faster for 9
+of the 10 queries, and on average 13 % and 15 % faster in two runs, one in either order (load
+average 5.9-7.4 on two cores). Starlette's middleware wrappers and its CORS `send` wrapper cost more per request
+than calling the same functions here.
 """
 
 from __future__ import annotations
