@@ -22,7 +22,6 @@ __all__ = ["INI_OPTIONS", "MARKER", "MockConfig", "add_options", "fail", "resolv
 MARKER: Final = "flexportal"
 _KEYS: Final = ("seed", "customers", "tenants", "fixtures", "api_key")
 INI_OPTIONS: Final = {key: f"flexportal_{key}" for key in _KEYS}
-_INI: Final = INI_OPTIONS
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -30,21 +29,24 @@ def add_options(parser: pytest.Parser) -> None:
     # pytest 8.4 reads integers itself, also from native TOML configuration; older ones give strings.
     integer: Literal["int", "string"] = "int" if pytest.version_tuple >= (8, 4) else "string"
     parser.addini(
-        _INI["seed"], f"seed of the data the flexportal fixtures serve (default {DEFAULT_SEED})", integer, None
+        INI_OPTIONS["seed"], f"seed of the data the flexportal fixtures serve (default {DEFAULT_SEED})", integer, None
     )
     parser.addini(
-        _INI["customers"],
+        INI_OPTIONS["customers"],
         f"customers per tenant the flexportal fixtures serve (default {FIXTURE_CUSTOMERS})",
         integer,
         None,
     )
     parser.addini(
-        _INI["tenants"], f"tenants the flexportal fixtures serve (default {' '.join(DEFAULT_TENANTS)})", "args"
+        INI_OPTIONS["tenants"], f"tenants the flexportal fixtures serve (default {' '.join(DEFAULT_TENANTS)})", "args"
     )
     parser.addini(
-        _INI["fixtures"], "fixture file the flexportal fixtures serve instead of generated data (relative to this file)"
+        INI_OPTIONS["fixtures"],
+        "fixture file the flexportal fixtures serve instead of generated data (relative to this file)",
     )
-    parser.addini(_INI["api_key"], f"the one bearer key the flexportal fixtures accept (default {FIXTURE_API_KEY})")
+    parser.addini(
+        INI_OPTIONS["api_key"], f"the one bearer key the flexportal fixtures accept (default {FIXTURE_API_KEY})"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,7 @@ def resolve_config(node: pytest.Item, config: pytest.Config) -> MockConfig:
 
 def _ini_layer(config: pytest.Config) -> dict[str, Any]:
     """The keys the ini options set, checked; a relative fixture path is taken from the ini file's folder."""
-    values = {key: _getini(config, name) for key, name in _INI.items()}
+    values = {key: _getini(config, name) for key, name in INI_OPTIONS.items()}
     layer: dict[str, Any] = {}
     for key in ("seed", "customers"):
         value = values[key]
@@ -121,7 +123,7 @@ def _ini_layer(config: pytest.Config) -> dict[str, Any]:
             try:
                 value = int(value)
             except ValueError:
-                fail(f"{_INI[key]} must be an integer, got {value!r}")
+                fail(f"{INI_OPTIONS[key]} must be an integer, got {value!r}")
         if isinstance(value, int):
             layer[key] = value
     if values["tenants"]:
