@@ -1,8 +1,7 @@
 """The mock inside a test process, for the pytest plugin: a fixture's configuration from ini options
-and markers (`config`), and the handle a test gets with its seeded records (`handle`).
-
-Only pytest and the standard library are imported until a fixture is used; the app, the server
-and the data are imported then.
+and markers (`config`), and the handle a test gets with its seeded records (`handle`). It sits at the
+top beside `app.py` and may import any layer, but imports only pytest, the standard library and the
+defaults until a fixture is used; the app, the server and the data are imported then.
 """
 
 from __future__ import annotations
