@@ -119,6 +119,12 @@ def option(config: pytest.Config, name: str) -> Any:
     return value
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """No pytest-xdist workers for `-n auto` (a project's addopts, say): the budget, pace and summary are one run's."""
+    return 0
+
+
 def pytest_configure(config: pytest.Config) -> None:
     profile = option(config, "profile") or "ci"
     if profile not in PROFILES:

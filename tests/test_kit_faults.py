@@ -13,7 +13,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from tests.test_kit_cli import kit
+
+pytestmark = pytest.mark.slow
 
 
 def test_transient_gateway_errors_are_retried_and_the_run_passes() -> None:
