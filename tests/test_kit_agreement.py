@@ -129,7 +129,7 @@ def test_fixed_tie_direction_reverses_groups_not_ties() -> None:
     ascending = served(key)
     groups = [list(group) for _, group in itertools.groupby(ascending, key=lambda item: item["firstName"])]
     descending = [item for group in reversed(groups) for item in group]
-    rules = {"tie_direction": "ascending"}
+    rules: dict[str, Any] = {"tie_direction": "ascending"}
     agreement.check_agreement(
         traversal(ascending, 50, **rules), traversal(descending, 50, descending=True, **rules), "direction"
     )
