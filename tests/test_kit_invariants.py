@@ -13,6 +13,7 @@ from contract_tests import agreement, invariants
 from contract_tests.consistency import RULES, UNIQUE_EMAIL, Finding, data_findings
 from contract_tests.contract import Contract, contract_from_spec, load_spec
 from contract_tests.ordering import Item, ListOrder
+from contract_tests.test_lookup import UNICODE_CASE_TWINS, non_ascii_case
 from contract_tests.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 
@@ -625,6 +626,29 @@ def test_email_lookup_folding_beyond_ascii() -> None:
     raises(
         lambda: invariants.check_email_lookup([owner], "é@x.io", owner, EMAIL, CONTRACT),
         "email='é@x.io' listed a customer whose email does not match it (ascii-case-insensitive)",
+    )
+
+
+def test_non_ascii_case_variants() -> None:
+    assert non_ascii_case("Émile.Zoë@Exämple.de") == "émile.ZoË@ExÄmple.de".translate(UNICODE_CASE_TWINS)
+    assert non_ascii_case("kiss@x.io") == "\u212a\u0131\u017f\u017f@x.\u0131o"
+    assert non_ascii_case("bob@yahoo.com") == "bob@yahoo.com"  # nothing to vary: the property draws again
+
+
+def test_email_lookup_with_a_unicode_case_twin_lists_nobody() -> None:
+    owner = customer("cus_9", email="kim@example.com")
+    kelvin = non_ascii_case(owner["email"])
+    assert kelvin.lower() == "kim@example.com".replace("i", "\u0131")  # str.lower() maps the Kelvin sign to k
+    invariants.check_email_lookup([], kelvin, owner, EMAIL, CONTRACT)
+    raises(
+        lambda: invariants.check_email_lookup([owner], kelvin, owner, EMAIL, CONTRACT),
+        f"email={kelvin!r} listed a customer whose email does not match it (ascii-case-insensitive)",
+    )
+    accented = customer("cus_10", email="Émile@exämple.de")
+    invariants.check_email_lookup([accented], "éMILE@EXäMPLE.DE".replace("é", "É"), accented, EMAIL, CONTRACT)
+    raises(
+        lambda: invariants.check_email_lookup([accented], "émile@exämple.de", accented, EMAIL, CONTRACT),
+        "email='émile@exämple.de' listed a customer whose email does not match it (ascii-case-insensitive)",
     )
 
 
