@@ -214,6 +214,19 @@ def test_icu_orders_as_icu_root_does() -> None:
     assert collation(real("icu:en-US-x-icu")).key is not None  # PostgreSQL's name for it
 
 
+def test_icu_below_tertiary_strength_leaves_ties_to_the_tie_breaker() -> None:
+    """`-u-ks-level1` ignores accents and case, like MySQL's utf8mb4_0900_ai_ci: the customerId decides."""
+    for name in (real("icu:und-u-ks-level1"), real("icu:und-u-ks-level2")):
+        by_name = order("firstName", collation=name)
+        lower, upper = item("cus_2", firstName="zara"), item("cus_1", firstName="Zara")
+        assert by_name.compare(upper, lower) < 0  # equal names: cus_1 first
+        assert order("firstName", collation=name, tie_direction="descending").compare(upper, lower) > 0
+    accent_blind = order("firstName", collation="icu:und-u-ks-level1")
+    assert accent_blind.compare(item("cus_1", firstName="Émile"), item("cus_2", firstName="emile")) < 0
+    case_blind = order("firstName", collation="icu:und-u-ks-level2")
+    assert case_blind.compare(item("cus_1", firstName="Émile"), item("cus_2", firstName="emile")) > 0  # accent first
+
+
 def test_icu_and_libc_tell_canonically_equal_strings_apart_by_code_point() -> None:
     composed, decomposed = "\u00e9mile", "e\u0301mile"
     for name in (real("icu:und"), real("libc:en_US.UTF-8")):
