@@ -147,9 +147,10 @@ def _in_order(items: Sequence[Item], order: ListOrder) -> bool:
 def _explained_by(traversal: Traversal) -> str:
     """Which known collations would accept this traversal's order: the flag the user may mean."""
     order = traversal.order
+    known = candidates(order.rules.collation)
     fitting = [
         candidate.name
-        for candidate in candidates(order.rules.collation)
+        for candidate in known
         if _in_order(traversal.items, replace(order, rules=replace(order.rules, collation=candidate.name)))
     ]
     if fitting:
@@ -158,7 +159,7 @@ def _explained_by(traversal: Traversal) -> str:
         statements(traversal.items, order, traversal.describe())
     except ContractViolation as error:
         return "no collation explains this order: " + error.details.split("; ", 1)[-1]
-    tried = ", ".join(candidate.name for candidate in candidates(order.rules.collation))
+    tried = ", ".join(candidate.name for candidate in known)
     return (
         f"none of the known collations ({tried}) explains this order; --string-collation any accepts any consistent one"
     )

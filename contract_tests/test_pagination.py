@@ -87,7 +87,7 @@ def test_partition(kit: Kit, data: st.DataObject) -> None:
 
 @given(data=st.data())
 def test_direction(kit: Kit, data: st.DataObject) -> None:
-    """Ascending and descending traversals hold the same customers, each in its own order."""
+    """The descending traversal is the ascending one reversed (groups of ties kept when their direction is fixed)."""
     kit.begin()
     query = data.draw(queries(kit.contract), label="query")
     agreement.check_agreement(kit.traverse(query), kit.traverse(query.reversed(kit.contract)), "direction")
