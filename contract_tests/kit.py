@@ -14,6 +14,7 @@ from hypothesis.errors import UnsatisfiedAssumption
 from contract_tests.client import BudgetExhausted, Credentials, Exchange, KitClient, TargetUnavailable
 from contract_tests.consistency import Finding
 from contract_tests.contract import Contract, Ordering
+from contract_tests.order_evidence import OrderEvidence
 from contract_tests.plan import Plan
 from contract_tests.queries import Query
 from contract_tests.target import Target
@@ -42,6 +43,8 @@ class Kit:
     # Changes the kit made to a deployment and could not undo, one line each, for the summary.
     unrestored: list[str] = field(default_factory=list)
     auth_checked: set[str] = field(default_factory=set)
+    # What the run's traversals said about string orders, for the collation `any`.
+    evidence: OrderEvidence = field(default_factory=OrderEvidence)
     _controls: dict[str, str] | None = None
 
     def begin(self) -> None:
