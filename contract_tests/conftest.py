@@ -6,6 +6,7 @@ can also come from an environment variable, so CI keeps keys in its secret store
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
@@ -18,6 +19,7 @@ from typing import Any, Final
 import httpx
 import pytest
 import schemathesis
+import yaml
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -33,10 +35,11 @@ from contract_tests.client import (
     Params,
     TargetUnavailable,
 )
+from contract_tests.collations import CollationError, collation
 from contract_tests.conformance import conformance_schema
-from contract_tests.contract import contract_from_spec, load_spec
+from contract_tests.contract import SpecError, contract_from_spec, load_spec
 from contract_tests.kit import Kit
-from contract_tests.ordering import COLLATIONS, TIE_DIRECTIONS
+from contract_tests.ordering import TIE_DIRECTIONS
 from contract_tests.target import DEFAULT_APP, Target, in_process_target
 from contract_tests.violations import ContractViolation
 
@@ -106,9 +109,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--profile", choices=sorted(PROFILES), help=f"ci (fast, deterministic; default) or thorough (${ENV['profile']})"
     )
-    group.addoption("--string-collation", choices=sorted(COLLATIONS), help="override the spec's string collation")
+    group.addoption(
+        "--string-collation",
+        type=_usable_collation,
+        help="override the spec's string collation: codepoint, utf16, ascii-case-insensitive, casefold,"
+        " icu:<locale> (e.g. icu:und, icu:en-US; needs the [icu] extra), libc:<locale> (e.g. libc:en_US.UTF-8),"
+        " or any (no string order assumed, only a consistent one)",
+    )
     group.addoption("--tie-breaker-direction", choices=TIE_DIRECTIONS, help="override the spec's tie-breaker direction")
     group.addoption("--strict-data", action="store_true", help="fail the run on data-consistency findings too")
+
+
+def _usable_collation(name: str) -> str:
+    """`name`, when it is a collation this machine can compute (a usage error otherwise)."""
+    try:
+        collation(name)
+    except CollationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return name
 
 
 def option(config: pytest.Config, name: str) -> Any:
@@ -125,6 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"--profile must be one of {sorted(PROFILES)}, not {profile!r}")
     if option(config, "base_url") and not (option(config, "api_key") and option(config, "tenant")):
         raise pytest.UsageError(f"--base-url needs --tenant and an API key (${API_KEY_ENV} or --api-key)")
+    _check_spec_collation(config)
     hypothesis_settings.register_profile(
         f"flexportal-kit-{profile}",
         deadline=None,
@@ -140,6 +159,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
     config.stash[REPORT_KEY] = []
     config.stash[UNCHECKED_KEY] = {}
+
+
+def _check_spec_collation(config: pytest.Config) -> None:
+    """A usage error now, rather than a failure in every property, when the spec's collation cannot be computed here."""
+    if config.getoption("string_collation") is not None:
+        return
+    try:
+        name = contract_from_spec(load_spec(config.getoption("spec"))).ordering.collation
+    except (OSError, SpecError, yaml.YAMLError):
+        return  # the spec fixture reports it
+    try:
+        collation(name)
+    except CollationError as error:
+        raise pytest.UsageError(f"the spec's x-ordering.stringCollation: {error}") from None
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from typing import Any, Final
 
 import yaml
 
+from contract_tests.collations import CollationError, check_name
+
 FILTER_MATCHES: Final = ("equals", "ascii-case-insensitive", "exact", "positive")
 FIELD_TYPES: Final = ("string", "number", "timestamp")
 
@@ -129,6 +131,10 @@ def contract_from_spec(spec: dict[str, Any]) -> Contract:
     field_types = dict(rules.get("fields") or {})
     if set(field_types) != set(sort["enum"]) or not set(field_types.values()) <= set(FIELD_TYPES):
         raise SpecError(f"x-ordering.fields must give each of {sort['enum']} one of the types {FIELD_TYPES}")
+    try:
+        check_name(rules["stringCollation"])
+    except CollationError as error:
+        raise SpecError(f"x-ordering.stringCollation: {error}") from None
     if set(order["enum"]) != {"asc", "desc"}:
         raise SpecError(f"the order parameter must take 'asc' and 'desc', not {order['enum']}")
 

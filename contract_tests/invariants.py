@@ -15,8 +15,9 @@ from typing import Any
 import httpx
 import jsonschema
 
+from contract_tests.collations import COLLATIONS
 from contract_tests.contract import Contract, Filter
-from contract_tests.ordering import COLLATIONS, Item, ListOrder
+from contract_tests.ordering import Item, ListOrder
 from contract_tests.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 

@@ -1,36 +1,24 @@
 """The order a traversal must follow, as a comparison of two list items.
 
 Built from the spec's `x-ordering` (or a user's override of its collation or tie-breaker
-direction), independently of any server code: sort value first, compared by the field's type,
-then the tie-breaker.
+direction), independently of any server code: sort value first, compared by the field's type
+(strings by the collation of `collations`), then the tie-breaker.
 """
 
 from __future__ import annotations
 
 import re
-import string
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cmp_to_key
 from typing import Any, Final
 
+from contract_tests.collations import Collation, collation
 from contract_tests.contract import Ordering
 
 Item = Mapping[str, Any]
 
-COLLATIONS: Final[dict[str, Callable[[str], Any]]] = {
-    # Unicode code points: what Python, Go, Rust and a binary database collation compare.
-    "codepoint": lambda text: text,
-    # UTF-16 code units: JavaScript's default comparison (differs only outside the BMP).
-    "utf16": lambda text: text.encode("utf-16-be"),
-    # Only A-Z folded to a-z; everything else by code point.
-    "ascii-case-insensitive": lambda text: text.translate(
-        str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-    ),
-    # Full Unicode case folding ("Straße" == "STRASSE"), as many case-insensitive collations do.
-    "casefold": lambda text: text.casefold(),
-}
 TIE_DIRECTIONS: Final = ("same-as-sortOrder", "ascending", "descending")
 
 _TIMESTAMP = re.compile(
@@ -67,15 +55,39 @@ class ListOrder:
     descending: bool
     rules: Ordering
 
+    @property
+    def collation(self) -> Collation:
+        return collation(self.rules.collation)
+
+    @property
+    def string_sort(self) -> bool:
+        """Whether the sort value is a string (compared by the collation)."""
+        return self.rules.field_types[self.sort_by] == "string"
+
+    def raw_value(self, item: Item) -> Any:
+        """The item's sort value as a value (instant or number), a string as it is."""
+        raw = item[self.sort_by]
+        return parse_timestamp(raw) if self.rules.field_types[self.sort_by] == "timestamp" else raw
+
     def value(self, item: Item) -> Any:
         """The item's sort value as it compares (collated string, instant or number)."""
-        raw = item[self.sort_by]
-        kind = self.rules.field_types[self.sort_by]
-        if kind == "timestamp":
-            return parse_timestamp(raw)
-        if kind == "string":
-            return COLLATIONS[self.rules.collation](raw)
-        return raw
+        raw = self.raw_value(item)
+        return self._collated(raw) if self.string_sort else raw
+
+    def tie_value(self, item: Item) -> Any:
+        """The item's tie-breaker (a string, such as customerId) as it compares: collated, then by code point.
+
+        The spec's collation covers every string, the tie-breaker too; ids equal under a folding
+        collation are still told apart, so that the order stays total.
+        """
+        tie = item[self.rules.tie_breaker]
+        return self._collated(tie), tie
+
+    def _collated(self, text: str) -> Any:
+        key = self.collation.key
+        if key is None:
+            raise ValueError(f"collation {self.rules.collation!r} assumes no string order to compare by")
+        return key(text)
 
     @property
     def tie_descending(self) -> bool:
@@ -88,8 +100,7 @@ class ListOrder:
         by_value = _compare(self.value(a), self.value(b))
         if by_value:
             return -by_value if self.descending else by_value
-        tie = self.rules.tie_breaker
-        by_tie = _compare(a[tie], b[tie])
+        by_tie = _compare(self.tie_value(a), self.tie_value(b))
         return -by_tie if self.tie_descending else by_tie
 
     def sorted(self, items: list[Item]) -> list[Item]:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from contract_tests.collations import COLLATIONS
 from contract_tests.contract import Ordering, contract_from_spec, load_spec
-from contract_tests.ordering import COLLATIONS, TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
+from contract_tests.ordering import TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
 
 SHIPPED = contract_from_spec(load_spec()).ordering
 

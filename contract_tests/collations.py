@@ -1,0 +1,157 @@
+"""String orders a list can be checked against: binary ones, ICU's, the C library's, or none assumed.
+
+A collation is named as the spec's `x-ordering.stringCollation` or `--string-collation` name it:
+`codepoint`, `utf16`, `ascii-case-insensitive`, `casefold`, `icu:<locale>` (ICU sort keys, what
+PostgreSQL's ICU provider and most databases' Unicode collations compare), `libc:<locale>` (the
+C library's `strxfrm`, what PostgreSQL's libc provider compares), or `any` (no string order
+assumed; the kit then only requires one consistent order, see `order_evidence`).
+"""
+
+from __future__ import annotations
+
+import locale
+import string
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, Final
+
+ANY: Final = "any"
+COLLATIONS: Final[dict[str, Callable[[str], Any]]] = {
+    # Unicode code points: what Python, Go, Rust and a binary database collation (`C`) compare.
+    "codepoint": lambda text: text,
+    # UTF-16 code units: JavaScript's default comparison (differs only outside the BMP).
+    "utf16": lambda text: text.encode("utf-16-be"),
+    # Only A-Z folded to a-z; everything else by code point. Folded-equal strings tie.
+    "ascii-case-insensitive": lambda text: text.translate(
+        str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+    ),
+    # Full Unicode case folding ("Straße" == "STRASSE"); folded-equal strings tie, as in a
+    # case-insensitive collation or `ORDER BY lower(name)`.
+    "casefold": lambda text: text.casefold(),
+}
+PROVIDERS: Final = ("icu", "libc")
+# The C library's locales a failed order is also tried against, when installed.
+LIBC_CANDIDATES: Final = ("en_US.UTF-8", "C.UTF-8")
+# PostgreSQL names its ICU collations `<tag>-x-icu`; the tag is what ICU needs.
+_PG_ICU_SUFFIX: Final = "-x-icu"
+_LOCALE_LOCK = threading.Lock()
+
+
+class CollationError(ValueError):
+    """A collation the kit cannot use here: an unknown name, or its library or locale missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    """A named string order: `key(text)` compares as the order does; None for `any` (no order assumed)."""
+
+    name: str
+    key: Callable[[str], Any] | None
+
+    @property
+    def assumed(self) -> bool:
+        """Whether the kit knows this order (it does for every collation but `any`)."""
+        return self.key is not None
+
+
+def check_name(name: str) -> None:
+    """Raise `CollationError` unless `name` is a collation name in the accepted form (nothing is loaded)."""
+    if name == ANY or name in COLLATIONS:
+        return
+    provider, _, locale_name = name.partition(":")
+    if provider in PROVIDERS and locale_name:
+        return
+    raise CollationError(
+        f"unknown string collation {name!r}: use one of {', '.join([*COLLATIONS, ANY])},"
+        " icu:<locale> (e.g. icu:und, icu:en-US) or libc:<locale> (e.g. libc:en_US.UTF-8)"
+    )
+
+
+@cache
+def collation(name: str) -> Collation:
+    """The collation `name`, loaded once; `CollationError` when it cannot be used on this machine."""
+    check_name(name)
+    if name == ANY:
+        return Collation(name, None)
+    if name in COLLATIONS:
+        return Collation(name, COLLATIONS[name])
+    provider, _, locale_name = name.partition(":")
+    key = _icu_key(locale_name) if provider == "icu" else _libc_key(locale_name)
+    # Real sort keys are dear to make and lists repeat names: keep the recent ones.
+    return Collation(name, lru_cache(maxsize=1 << 16)(key))
+
+
+def candidates(requested: str) -> list[Collation]:
+    """The known collations available here, to tell a user which one explains a server's order."""
+    names = [*COLLATIONS, "icu:und", requested, *(f"libc:{name}" for name in LIBC_CANDIDATES)]
+    found = []
+    for name in dict.fromkeys(names):
+        if name == ANY:
+            continue
+        try:
+            found.append(collation(name))
+        except CollationError:
+            continue
+    return found
+
+
+def _icu_key(tag: str) -> Callable[[str], Any]:
+    try:
+        import icu
+    except ImportError:
+        raise CollationError(
+            f"icu:{tag} needs PyICU, which is not installed: pip install 'flexportal-mock[icu]'"
+            " (it builds against the system's ICU: Debian's libicu-dev and pkg-config)"
+        ) from None
+    tag = tag.removesuffix(_PG_ICU_SUFFIX).replace("_", "-")
+    try:
+        where = icu.Locale.forLanguageTag(tag)
+    except icu.ICUError:
+        where = None
+    root = tag.lower() in ("und", "root")
+    language, country = (where.getLanguage(), where.getCountry()) if where is not None else ("", "")
+    if where is None or not (root or language in icu.Locale.getISOLanguages()):
+        raise CollationError(f"icu:{tag}: ICU knows no language in {tag!r} (use a BCP 47 tag such as und or en-US)")
+    if country and country not in icu.Locale.getISOCountries():
+        raise CollationError(f"icu:{tag}: ICU knows no region {country!r}")
+    collator = icu.Collator.createInstance(where)
+
+    def key(text: str) -> tuple[bytes, str]:
+        # Strings ICU finds equal are ordered by code point, as PostgreSQL's deterministic collations do.
+        return collator.getSortKey(text), text
+
+    return key
+
+
+def _libc_key(name: str) -> Callable[[str], Any]:
+    try:
+        with _collating_in(name):
+            pass
+    except locale.Error:
+        raise CollationError(
+            f"libc:{name}: the C library has no locale {name!r} on this machine"
+            " (`locale -a` lists those installed; Debian's locales-all package has them all)"
+        ) from None
+
+    def key(text: str) -> tuple[str, str]:
+        with _collating_in(name):
+            transformed = locale.strxfrm(text)
+        # Strings strcoll finds equal are ordered by code point (their UTF-8 bytes), as PostgreSQL does.
+        return transformed, text
+
+    return key
+
+
+@contextmanager
+def _collating_in(name: str) -> Iterator[None]:
+    """LC_COLLATE set to `name` for the block, then put back: the setting is global to the process."""
+    with _LOCALE_LOCK:
+        previous = locale.setlocale(locale.LC_COLLATE)
+        try:
+            locale.setlocale(locale.LC_COLLATE, name)
+            yield
+        finally:
+            locale.setlocale(locale.LC_COLLATE, previous)
