@@ -16,6 +16,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app
+from mockserver.cursor import CursorCodec, Fingerprint, Resume
 from mockserver.ordering import SortKey
 from mockserver.overlay import OverlaidStore
 from mockserver.query import ListQuery, fold_email
@@ -228,6 +229,23 @@ def _tenants_leak(settings: Settings) -> ASGIApp:
     return _Rewrite(create_app(settings), request=everyone_is_the_first_tenant)
 
 
+class _UncheckedCodec(CursorCodec):
+    """Reads cursors without verifying their signature: whatever payload arrives is signed anew, then read."""
+
+    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
+        payload, _, _ = token.partition(".")
+        if payload.isascii():
+            token = f"{payload}.{self._mac(payload)}"
+        return super().decode(token, tenant, fingerprint)
+
+
+def _signature_never_checked(settings: Settings) -> ASGIApp:
+    app = create_app(settings)
+    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
+    endpoints._codec = _UncheckedCodec(settings.cursor_secret)
+    return app
+
+
 duplicate_at_page_boundaries = _with_store(_DuplicateAtBoundary)
 skipped_item_at_page_boundaries = _with_store(_SkipAtBoundary)
 ties_without_tie_breaker = _with_store(_TiesInAnyOrder)
@@ -241,6 +259,7 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+cursor_signature_never_checked = _signature_never_checked
 
 # Each variant, and the property of the kit that must catch it.
 CAUGHT_BY = {
@@ -257,4 +276,5 @@ CAUGHT_BY = {
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",
     "offset_cursors_under_writes": "test_pagination_under_change",
+    "cursor_signature_never_checked": "test_cursor_forgery",
 }
