@@ -1,8 +1,9 @@
 """The deployment's tables in one PostgreSQL schema, and loading them from a fixture file.
 
-The text columns a list sorts by are created in the collation the team chose; ids and the
-email lookup key stay in "C" (bytewise), as the spec compares ids by code point and emails
-match ASCII-case-insensitively whatever the sort collation is.
+The text columns a list orders by (the names, the email and the customer id that breaks
+ties) are created in the collation the team chose, as a database's default collation would
+give them; the tenant id and the email lookup key stay in "C", since emails match
+ASCII-case-insensitively whatever the sort collation is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from psycopg import sql
 
 from tests.reference.customers import COLUMNS, SQL_TYPES, row_of
 
-SORTED_TEXT: Final = frozenset({"email", "first_name", "last_name"})
+SORTED_TEXT: Final = frozenset({"customer_id", "email", "first_name", "last_name"})
 NOT_NULL: Final = frozenset(column.name for column in COLUMNS if column.required) - {"customer_margin_percent"}
 SORT_INDEXES: Final = (
     "created_at",
