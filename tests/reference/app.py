@@ -153,11 +153,14 @@ def create_app(deployment: Deployment, pool: ConnectionPool[Any]) -> Starlette:
         body = await request.body()
         return _JSON(await run_in_threadpool(update, tenant, request.path_params["customerId"], request, body))
 
+    async def one_customer(request: Request) -> Response:
+        # One route for both methods, so that a 405 there lists them both in `Allow`.
+        return await (update_customer if request.method == "PATCH" else get_customer)(request)
+
     return Starlette(
         routes=[
             Route("/v1/customers", list_customers, methods=["GET"]),
-            Route("/v1/customers/{customerId}", get_customer, methods=["GET"]),
-            Route("/v1/customers/{customerId}", update_customer, methods=["PATCH"]),
+            Route("/v1/customers/{customerId}", one_customer, methods=["GET", "PATCH"]),
         ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
     )

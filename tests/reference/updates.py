@@ -79,7 +79,8 @@ def apply_patch(
             raise Conflict("a business customer needs a company, and an individual has none")
         assignments = [sql.SQL("{} = %s").format(sql.Identifier(BY_FIELD[field].name)) for field in patch]
         statement = sql.SQL(
-            "UPDATE {table} SET {assignments}, updated_at = greatest(now(), updated_at + interval '1 millisecond'),"
+            "UPDATE {table} SET {assignments},"
+            " updated_at = greatest(date_trunc('milliseconds', now()), updated_at + interval '1 millisecond'),"
             " revision = nextval({sequence}::regclass) WHERE tenant_id = %s AND customer_id = %s RETURNING {columns}"
         ).format(
             table=table,
