@@ -2,7 +2,8 @@
 
 A collation is named as the spec's `x-ordering.stringCollation` or `--string-collation` name it:
 `codepoint`, `utf16`, `ascii-case-insensitive`, `casefold`, `icu:<locale>` (ICU sort keys, what
-PostgreSQL's ICU provider and most databases' Unicode collations compare), `libc:<locale>` (the
+PostgreSQL's ICU provider and most databases' Unicode collations compare; a BCP 47 tag, with
+`-u-ks-level1`/`-u-ks-level2` for the accent- or case-insensitive ones), `libc:<locale>` (the
 C library's `strxfrm`, what PostgreSQL's libc provider compares), or `any` (no string order
 assumed; the kit then only requires one consistent order, see `order_evidence`).
 """
@@ -111,13 +112,18 @@ def _icu_key(tag: str) -> Callable[[str], Any]:
         where = icu.Locale.forLanguageTag(tag)
     except icu.ICUError:
         where = None
-    root = tag.lower() in ("und", "root")
+    root = tag.lower().split("-", 1)[0] in ("und", "root")
     language, country = (where.getLanguage(), where.getCountry()) if where is not None else ("", "")
     if where is None or not (root or language in icu.Locale.getISOLanguages()):
         raise CollationError(f"icu:{tag}: ICU knows no language in {tag!r} (use a BCP 47 tag such as und or en-US)")
     if country and country not in icu.Locale.getISOCountries():
         raise CollationError(f"icu:{tag}: ICU knows no region {country!r}")
     collator = icu.Collator.createInstance(where)
+    if collator.getStrength() < icu.Collator.TERTIARY:
+        # A tag asking for less (`-u-ks-level1`: no accents or case; `-u-ks-level2`: no case) makes
+        # strings tie that differ, as MySQL's _ai_ci/_ci and PostgreSQL's nondeterministic
+        # collations do: the tie-breaker orders them.
+        return lambda text: collator.getSortKey(text)
 
     def key(text: str) -> tuple[bytes, str]:
         # Strings ICU finds equal are ordered by code point, as PostgreSQL's deterministic collations do.

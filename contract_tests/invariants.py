@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import jsonschema
 
-from contract_tests.collations import COLLATIONS
+from contract_tests.collations import COLLATIONS, candidates
 from contract_tests.contract import Contract, Filter
+from contract_tests.order_evidence import OrderEvidence, statements
 from contract_tests.ordering import Item, ListOrder
 from contract_tests.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
@@ -117,17 +119,50 @@ def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
         )
 
 
-def check_order(traversal: Traversal) -> None:
-    """Each customer comes strictly after the one before it in the documented order."""
+def check_order(traversal: Traversal, evidence: OrderEvidence | None = None) -> None:
+    """Each customer comes strictly after the one before it in the documented order.
+
+    Under the collation `any` no string order is assumed: the traversal's statements must
+    instead agree with each other and with those `evidence` gathered from earlier traversals.
+    """
     order = traversal.order
     items = traversal.items
+    if not order.collation.assumed:
+        (evidence if evidence is not None else OrderEvidence()).add(statements(items, order, traversal.describe()))
+        return
     for index, (before, after) in enumerate(zip(items, items[1:], strict=False)):
         if order.compare(before, after) >= 0:
             raise ContractViolation(
                 "customers are out of order",
                 f"{traversal.describe()}; expected {order.describe()}, but item {index + 1}"
-                f" ({_show(before, order)}) comes before item {index + 2} ({_show(after, order)})",
+                f" ({_show(before, order)}) comes before item {index + 2} ({_show(after, order)})\n"
+                + _explained_by(traversal),
             )
+
+
+def _in_order(items: Sequence[Item], order: ListOrder) -> bool:
+    return all(order.compare(before, after) < 0 for before, after in zip(items, items[1:], strict=False))
+
+
+def _explained_by(traversal: Traversal) -> str:
+    """Which known collations would accept this traversal's order: the flag the user may mean."""
+    order = traversal.order
+    known = candidates(order.rules.collation)
+    fitting = [
+        candidate.name
+        for candidate in known
+        if _in_order(traversal.items, replace(order, rules=replace(order.rules, collation=candidate.name)))
+    ]
+    if fitting:
+        return "this order is what --string-collation " + " or ".join(fitting) + " expects"
+    try:
+        statements(traversal.items, order, traversal.describe())
+    except ContractViolation as error:
+        return "no collation explains this order: " + error.details.split("; ", 1)[-1]
+    tried = ", ".join(candidate.name for candidate in known)
+    return (
+        f"none of the known collations ({tried}) explains this order; --string-collation any accepts any consistent one"
+    )
 
 
 def _show(item: Item, order: ListOrder) -> str:
@@ -168,79 +203,6 @@ def check_filters(traversal: Traversal) -> None:
 
 def _filter_names(contract: Contract) -> set[str]:
     return {rule.parameter for rule in contract.filters}
-
-
-def check_agreement(first: Traversal, second: Traversal, what: str) -> None:
-    """Two traversals of the same customers (other limits, or other directions) show the same ones.
-
-    Each customer one of them shows, and that the other must also have reached, is shown by
-    the other, with the same fields; and the common customers come in each traversal's order.
-    """
-    contract = first.contract
-    first_items = {item[contract.id_property]: item for item in first.items}
-    second_items = {item[contract.id_property]: item for item in second.items}
-    missing_from_second = [key for key, item in first_items.items() if second.covers(item) and key not in second_items]
-    missing_from_first = [key for key, item in second_items.items() if first.covers(item) and key not in first_items]
-    if missing_from_second or missing_from_first:
-        raise ContractViolation(
-            f"{what}: the traversals do not hold the same customers",
-            f"A: {first.describe()}\nB: {second.describe()}\n"
-            f"only in A: {missing_from_second[:5]}, only in B: {missing_from_first[:5]}",
-        )
-    for key in first_items.keys() & second_items.keys():
-        if first_items[key] != second_items[key]:
-            raise ContractViolation(
-                f"{what}: the same customer differs between the traversals",
-                f"{key}: {first_items[key]!r} vs {second_items[key]!r}",
-            )
-    common = [item for item in first.items if item[contract.id_property] in second_items]
-    expected = [item[contract.id_property] for item in second.order.sorted(common)]
-    shown = [item[contract.id_property] for item in second.items if item[contract.id_property] in first_items]
-    if expected != shown:
-        raise ContractViolation(
-            f"{what}: the traversals order the same customers differently",
-            f"A: {first.describe()}\nB: {second.describe()}\nB should list them as {expected[:10]}, lists {shown[:10]}",
-        )
-
-
-def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversal]) -> None:
-    """The traversals for each value of `rule` split the unfiltered traversal into disjoint parts."""
-    contract = whole.contract
-    owner: dict[str, str] = {}
-    for value, part in parts.items():
-        for item_id in part.ids:
-            if item_id in owner:
-                raise ContractViolation(
-                    f"{rule.parameter} parts overlap",
-                    f"{item_id} is listed for both {rule.parameter}={owner[item_id]} and {rule.parameter}={value}",
-                )
-            owner[item_id] = value
-    whole_ids = set(whole.ids)
-    for value, part in parts.items():
-        stray = [
-            item[contract.id_property]
-            for item in part.items
-            if whole.covers(item) and item[contract.id_property] not in whole_ids
-        ]
-        if stray:
-            raise ContractViolation(
-                f"{rule.parameter}={value} lists customers the unfiltered list lacks",
-                f"whole: {whole.describe()}\npart: {part.describe()}\nmissing from the whole: {stray[:5]}",
-            )
-    for item in whole.items:
-        homes = [value for value in parts if matches(item, rule, value)]
-        if len(homes) != 1:
-            raise ContractViolation(
-                f"a customer belongs to {len(homes)} values of {rule.parameter}",
-                f"{item[contract.id_property]} has {rule.field}={item.get(rule.field)!r}; values {list(parts)}",
-            )
-        part = parts[homes[0]]
-        if part.covers(item) and owner.get(item[contract.id_property]) != homes[0]:
-            raise ContractViolation(
-                f"{rule.parameter}={homes[0]} misses a customer of the unfiltered list",
-                f"whole: {whole.describe()}\npart: {part.describe()}\nmissing: {item[contract.id_property]}"
-                f" ({rule.field}={item.get(rule.field)!r})",
-            )
 
 
 def check_email_lookup(items: Sequence[Item], email: str, owner: Item, rule: Filter, contract: Contract) -> None:

@@ -12,6 +12,7 @@ import httpx
 from contract_tests.client import Credentials, Exchange, KitClient
 from contract_tests.consistency import Finding
 from contract_tests.contract import Contract, Ordering
+from contract_tests.order_evidence import OrderEvidence
 from contract_tests.queries import Query
 from contract_tests.target import Target
 from contract_tests.traversal import Traversal, page_of, traverse
@@ -35,6 +36,8 @@ class Kit:
     strict_data: bool = False
     findings: list[Finding] = field(default_factory=list)
     auth_checked: set[str] = field(default_factory=set)
+    # What the run's traversals said about string orders, for the collation `any`.
+    evidence: OrderEvidence = field(default_factory=OrderEvidence)
     _controls: dict[str, str] | None = None
 
     def begin(self) -> None:

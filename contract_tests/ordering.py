@@ -74,6 +74,10 @@ class ListOrder:
         raw = self.raw_value(item)
         return self._collated(raw) if self.string_sort else raw
 
+    def group_key(self, item: Item) -> Any:
+        """Equal for customers that tie on the sort value (under `any`, strings tie only when equal)."""
+        return self.raw_value(item) if self.string_sort and not self.collation.assumed else self.value(item)
+
     def tie_value(self, item: Item) -> Any:
         """The item's tie-breaker (a string, such as customerId) as it compares: collated, then by code point.
 

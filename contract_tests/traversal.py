@@ -26,8 +26,8 @@ Page = dict[str, Any]
 class Traversal:
     """The pages of one list query, in the order they came, and whether the last one said it was last.
 
-    A traversal stopped by the page cap is *incomplete*: it shows the query's customers up to
-    its last item in `order`, and the properties compare only that part of it.
+    A traversal stopped by the page cap is *incomplete*: it shows the first customers of the
+    query, and the properties compare only that part of it.
     """
 
     params: tuple[tuple[str, str], ...]
@@ -44,13 +44,6 @@ class Traversal:
     @property
     def ids(self) -> list[str]:
         return [item[self.contract.id_property] for item in self.items]
-
-    def covers(self, item: Item) -> bool:
-        """Whether this traversal must have shown `item`, were `item` one of the query's customers."""
-        if self.complete:
-            return True
-        items = self.items
-        return bool(items) and self.order.compare(item, items[-1]) <= 0
 
     def describe(self) -> str:
         query = "&".join(f"{name}={value}" for name, value in self.params) or "(no parameters)"

@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests import invariants
+from contract_tests import agreement, invariants
 from contract_tests.consistency import RULES, UNIQUE_EMAIL, Finding, data_findings
 from contract_tests.contract import Contract, contract_from_spec, load_spec
 from contract_tests.ordering import Item, ListOrder
+from contract_tests.test_lookup import UNICODE_CASE_TWINS, non_ascii_case
 from contract_tests.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 
@@ -103,18 +104,37 @@ def test_traversal_items_ids_and_description() -> None:
     )
 
 
-def test_a_complete_traversal_covers_every_customer() -> None:
-    shown = traversal([A, B])
-    assert all(shown.covers(item) for item in ALL)
-    assert traversal([]).covers(A)
+# --- windows: what two views of one list must share ---------------------------------------------
 
 
-def test_a_capped_traversal_covers_up_to_its_last_customer() -> None:
-    capped = traversal([A], [C], complete=False)
-    assert [capped.covers(item) for item in ALL] == [True, True, True, False, False]
-    descending = traversal([E], [C], ordered=DESC, complete=False)
-    assert [descending.covers(item) for item in ALL] == [False, False, True, True, True]
-    assert not traversal([], complete=False).covers(A)
+def ids(text: str) -> list[str]:
+    return list(text)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # Two prefixes: the shorter's length; a complete one is all of the list.
+        (agreement.View(ids("abcde"), True), agreement.View(ids("abcde"), True), ("abcde", "abcde")),
+        (agreement.View(ids("abcde"), True), agreement.View(ids("ab"), False), ("ab", "ab")),
+        (agreement.View(ids("ab"), False), agreement.View(ids("abcde"), True), ("ab", "ab")),
+        (agreement.View(ids("abc"), False), agreement.View(ids("ab"), False), ("ab", "ab")),
+        # A capped traversal longer than the complete one: all of both, so that they differ.
+        (agreement.View(ids("ab"), True), agreement.View(ids("abc"), False), ("ab", "abc")),
+        # A prefix and a suffix: where they overlap.
+        (agreement.View(ids("abcde"), True), agreement.View(ids("de"), False, True), ("de", "de")),
+        (agreement.View(ids("ab"), False), agreement.View(ids("abcde"), True, True), ("ab", "ab")),
+        (agreement.View(ids("abc"), False), agreement.View(ids("cde"), False, True), ("c", "c")),
+        (agreement.View(ids("ab"), False), agreement.View(ids("de"), False, True), ("", "")),
+        (agreement.View(ids("abc"), False), agreement.View(ids("bde"), False, True), ("c", "b")),
+        (agreement.View(ids("de"), False, True), agreement.View(ids("abcde"), True), ("de", "de")),
+        # Two suffixes.
+        (agreement.View(ids("cde"), False, True), agreement.View(ids("de"), False, True), ("de", "de")),
+    ],
+)
+def test_windows_of_two_views(first: agreement.View, second: agreement.View, expected: tuple[str, str]) -> None:
+    window_first, window_second = agreement.windows(first, second)
+    assert ("".join(window_first), "".join(window_second)) == expected
 
 
 # --- check_page_shape ----------------------------------------------------------------------------
@@ -357,31 +377,31 @@ DIFFERENT_ORDER = "limits: the traversals order the same customers differently"
 
 
 def test_agreement_of_complete_traversals() -> None:
-    invariants.check_agreement(traversal([A, B], [C, D], [E]), traversal([A, B, C], [D, E]), "limits")
-    invariants.check_agreement(traversal([]), traversal([]), "limits")
+    agreement.check_agreement(traversal([A, B], [C, D], [E]), traversal([A, B, C], [D, E]), "limits")
+    agreement.check_agreement(traversal([]), traversal([]), "limits")
 
 
 def test_agreement_with_a_missing_customer() -> None:
     violation = raises(
-        lambda: invariants.check_agreement(traversal([A, B], [C, D], [E]), traversal([A, B], [D, E]), "limits"),
+        lambda: agreement.check_agreement(traversal([A, B], [C, D], [E]), traversal([A, B], [D, E]), "limits"),
         DIFFERENT_SET,
     )
     assert "only in A: ['cus_3'], only in B: []" in violation.details
     violation = raises(
-        lambda: invariants.check_agreement(traversal([A, B], [D, E]), traversal([A, B], [C, D], [E]), "limits"),
+        lambda: agreement.check_agreement(traversal([A, B], [D, E]), traversal([A, B], [C, D], [E]), "limits"),
         DIFFERENT_SET,
     )
     assert "only in A: [], only in B: ['cus_3']" in violation.details
 
 
 def test_agreement_with_an_empty_traversal() -> None:
-    raises(lambda: invariants.check_agreement(traversal([]), traversal([A]), "limits"), DIFFERENT_SET)
+    raises(lambda: agreement.check_agreement(traversal([]), traversal([A]), "limits"), DIFFERENT_SET)
 
 
 def test_agreement_with_different_fields() -> None:
     changed = {**C, "status": "inactive"}
     violation = raises(
-        lambda: invariants.check_agreement(traversal([A, B, C], [D, E]), traversal([A, B], [changed, D, E]), "limits"),
+        lambda: agreement.check_agreement(traversal([A, B, C], [D, E]), traversal([A, B], [changed, D, E]), "limits"),
         DIFFERENT_FIELDS,
     )
     assert violation.details.startswith("cus_3:")
@@ -390,13 +410,13 @@ def test_agreement_with_different_fields() -> None:
 def test_agreement_with_a_field_missing() -> None:
     shorter = {key: value for key, value in C.items() if key != "lastName"}
     raises(
-        lambda: invariants.check_agreement(traversal(ALL), traversal([A, B, shorter, D, E]), "limits"), DIFFERENT_FIELDS
+        lambda: agreement.check_agreement(traversal(ALL), traversal([A, B, shorter, D, E]), "limits"), DIFFERENT_FIELDS
     )
 
 
 def test_agreement_with_a_different_order() -> None:
     violation = raises(
-        lambda: invariants.check_agreement(traversal(ALL), traversal([A, C], [B, D, E]), "limits"),
+        lambda: agreement.check_agreement(traversal(ALL), traversal([A, C], [B, D, E]), "limits"),
         DIFFERENT_ORDER,
     )
     assert "['cus_1', 'cus_2', 'cus_3', 'cus_4', 'cus_5']" in violation.details
@@ -405,24 +425,24 @@ def test_agreement_with_a_different_order() -> None:
 def test_agreement_of_a_capped_traversal_compares_only_what_it_covers() -> None:
     capped = traversal([A, B], complete=False)  # stopped after B: C, D, E were never reached
     whole = traversal([A, B, C], [D, E])
-    invariants.check_agreement(capped, whole, "limits")
-    invariants.check_agreement(whole, capped, "limits")
-    invariants.check_agreement(capped, traversal([A, B, C], complete=False), "limits")
-    invariants.check_agreement(traversal([A], [B, C, D], complete=False), capped, "limits")
+    agreement.check_agreement(capped, whole, "limits")
+    agreement.check_agreement(whole, capped, "limits")
+    agreement.check_agreement(capped, traversal([A, B, C], complete=False), "limits")
+    agreement.check_agreement(traversal([A], [B, C, D], complete=False), capped, "limits")
 
 
 def test_agreement_of_a_capped_traversal_missing_a_covered_customer() -> None:
     capped = traversal([A], [C], complete=False)  # B comes before C, so it should have been shown
-    violation = raises(lambda: invariants.check_agreement(capped, traversal(ALL), "limits"), DIFFERENT_SET)
+    violation = raises(lambda: agreement.check_agreement(capped, traversal(ALL), "limits"), DIFFERENT_SET)
     assert "only in A: [], only in B: ['cus_2']" in violation.details
-    raises(lambda: invariants.check_agreement(traversal(ALL), capped, "limits"), DIFFERENT_SET)
-    raises(lambda: invariants.check_agreement(traversal([A, B, C], complete=False), capped, "limits"), DIFFERENT_SET)
+    raises(lambda: agreement.check_agreement(traversal(ALL), capped, "limits"), DIFFERENT_SET)
+    raises(lambda: agreement.check_agreement(traversal([A, B, C], complete=False), capped, "limits"), DIFFERENT_SET)
 
 
 def test_agreement_of_a_capped_traversal_with_different_fields() -> None:
     changed = {**B, "email": "someone.else@example.com"}
     raises(
-        lambda: invariants.check_agreement(traversal([A, changed], complete=False), traversal(ALL), "limits"),
+        lambda: agreement.check_agreement(traversal([A, changed], complete=False), traversal(ALL), "limits"),
         DIFFERENT_FIELDS,
     )
 
@@ -430,15 +450,15 @@ def test_agreement_of_a_capped_traversal_with_different_fields() -> None:
 def test_agreement_of_directions() -> None:
     ascending = traversal([A, B], [C, D], [E])
     descending = traversal([E, D, C], [B, A], ordered=DESC)
-    invariants.check_agreement(ascending, descending, "directions")
-    invariants.check_agreement(descending, ascending, "directions")
+    agreement.check_agreement(ascending, descending, "directions")
+    agreement.check_agreement(descending, ascending, "directions")
 
 
 def test_agreement_of_directions_with_a_missing_customer() -> None:
     ascending = traversal(ALL)
     descending = traversal([E, D], [B, A], ordered=DESC)
     violation = raises(
-        lambda: invariants.check_agreement(ascending, descending, "directions"),
+        lambda: agreement.check_agreement(ascending, descending, "directions"),
         "directions: the traversals do not hold the same customers",
     )
     assert "only in A: ['cus_3']" in violation.details
@@ -446,20 +466,20 @@ def test_agreement_of_directions_with_a_missing_customer() -> None:
 
 def test_agreement_of_directions_in_the_wrong_order() -> None:
     raises(
-        lambda: invariants.check_agreement(traversal(ALL), traversal([E, D, C, A, B], ordered=DESC), "directions"),
+        lambda: agreement.check_agreement(traversal(ALL), traversal([E, D, C, A, B], ordered=DESC), "directions"),
         "directions: the traversals order the same customers differently",
     )
 
 
 def test_agreement_of_capped_directions() -> None:
     # Each end of the list, capped: they meet nowhere, and neither could have reached the other's part.
-    invariants.check_agreement(
+    agreement.check_agreement(
         traversal([A, B], complete=False), traversal([E, D], ordered=DESC, complete=False), "directions"
     )
-    invariants.check_agreement(traversal([E, D], ordered=DESC, complete=False), traversal(ALL), "directions")
+    agreement.check_agreement(traversal([E, D], ordered=DESC, complete=False), traversal(ALL), "directions")
     # D comes before C going down, so a descending traversal that reached C must show D.
     raises(
-        lambda: invariants.check_agreement(
+        lambda: agreement.check_agreement(
             traversal(ALL), traversal([E, C], ordered=DESC, complete=False), "directions"
         ),
         "directions: the traversals do not hold the same customers",
@@ -470,31 +490,31 @@ def test_agreement_of_capped_directions() -> None:
 
 
 def test_partition_holds() -> None:
-    invariants.check_partition(
+    agreement.check_partition(
         traversal([A, B], [C, D], [E]), STATUS, {"active": traversal([A, C, E]), "inactive": traversal([B], [D])}
     )
-    invariants.check_partition(traversal(ALL), RENTALS, {"true": traversal([A, D]), "false": traversal([B, C, E])})
+    agreement.check_partition(traversal(ALL), RENTALS, {"true": traversal([A, D]), "false": traversal([B, C, E])})
 
 
 def test_partition_with_an_empty_part() -> None:
     inactive = [B, D]
-    invariants.check_partition(traversal(inactive), STATUS, {"active": traversal([]), "inactive": traversal(inactive)})
+    agreement.check_partition(traversal(inactive), STATUS, {"active": traversal([]), "inactive": traversal(inactive)})
 
 
 def test_partition_of_capped_traversals() -> None:
     # The whole stopped after B: the parts' later customers are beyond what it covers.
-    invariants.check_partition(
+    agreement.check_partition(
         traversal([A, B], complete=False), STATUS, {"active": traversal([A, C, E]), "inactive": traversal([B, D])}
     )
     # A part stopped after A: C and E are beyond what it covers.
-    invariants.check_partition(
+    agreement.check_partition(
         traversal(ALL), STATUS, {"active": traversal([A], complete=False), "inactive": traversal([B, D])}
     )
 
 
 def test_partition_with_overlapping_parts() -> None:
     violation = raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal(ALL), STATUS, {"active": traversal([A, C, E]), "inactive": traversal([B, C, D])}
         ),
         "status parts overlap",
@@ -505,7 +525,7 @@ def test_partition_with_overlapping_parts() -> None:
 def test_partition_with_a_stray_customer() -> None:
     stray = customer("cus_6", firstName="Fay", status="active")
     violation = raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal(ALL), STATUS, {"active": traversal([A, C, E, stray]), "inactive": traversal([B, D])}
         ),
         "status=active lists customers the unfiltered list lacks",
@@ -516,7 +536,7 @@ def test_partition_with_a_stray_customer() -> None:
 def test_partition_with_a_stray_customer_inside_a_capped_whole() -> None:
     stray = customer("cus_0", firstName="Abe", status="inactive")  # before B, so the capped whole covers it
     raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal([A, B], complete=False), STATUS, {"active": traversal([A, C]), "inactive": traversal([stray, B])}
         ),
         "status=inactive lists customers the unfiltered list lacks",
@@ -525,7 +545,7 @@ def test_partition_with_a_stray_customer_inside_a_capped_whole() -> None:
 
 def test_partition_with_a_missing_customer() -> None:
     violation = raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal(ALL), STATUS, {"active": traversal([A, E]), "inactive": traversal([B, D])}
         ),
         "status=active misses a customer of the unfiltered list",
@@ -536,7 +556,7 @@ def test_partition_with_a_missing_customer() -> None:
 def test_partition_with_a_customer_in_the_wrong_part() -> None:
     # C is active but only the inactive part lists it.
     raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal(ALL), STATUS, {"active": traversal([A, E]), "inactive": traversal([B, C, D])}
         ),
         "status=active misses a customer of the unfiltered list",
@@ -546,7 +566,7 @@ def test_partition_with_a_customer_in_the_wrong_part() -> None:
 def test_partition_with_a_customer_matching_no_part() -> None:
     suspended = customer("cus_6", firstName="Fay", status="suspended")
     violation = raises(
-        lambda: invariants.check_partition(
+        lambda: agreement.check_partition(
             traversal([*ALL, suspended]), STATUS, {"active": traversal([A, C, E]), "inactive": traversal([B, D])}
         ),
         "a customer belongs to 0 values of status",
@@ -606,6 +626,29 @@ def test_email_lookup_folding_beyond_ascii() -> None:
     raises(
         lambda: invariants.check_email_lookup([owner], "é@x.io", owner, EMAIL, CONTRACT),
         "email='é@x.io' listed a customer whose email does not match it (ascii-case-insensitive)",
+    )
+
+
+def test_non_ascii_case_variants() -> None:
+    assert non_ascii_case("Émile.Zoë@Exämple.de") == "émile.ZoË@ExÄmple.de".translate(UNICODE_CASE_TWINS)
+    assert non_ascii_case("kiss@x.io") == "\u212a\u0131\u017f\u017f@x.\u0131o"
+    assert non_ascii_case("bob@yahoo.com") == "bob@yahoo.com"  # nothing to vary: the property draws again
+
+
+def test_email_lookup_with_a_unicode_case_twin_lists_nobody() -> None:
+    owner = customer("cus_9", email="kim@example.com")
+    kelvin = non_ascii_case(owner["email"])
+    assert kelvin.lower() == "kim@example.com".replace("i", "\u0131")  # str.lower() maps the Kelvin sign to k
+    invariants.check_email_lookup([], kelvin, owner, EMAIL, CONTRACT)
+    raises(
+        lambda: invariants.check_email_lookup([owner], kelvin, owner, EMAIL, CONTRACT),
+        f"email={kelvin!r} listed a customer whose email does not match it (ascii-case-insensitive)",
+    )
+    accented = customer("cus_10", email="Émile@exämple.de")
+    invariants.check_email_lookup([accented], "éMILE@EXäMPLE.DE".replace("é", "É"), accented, EMAIL, CONTRACT)
+    raises(
+        lambda: invariants.check_email_lookup([accented], "émile@exämple.de", accented, EMAIL, CONTRACT),
+        "email='émile@exämple.de' listed a customer whose email does not match it (ascii-case-insensitive)",
     )
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import locale
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from contract_tests.collations import COLLATIONS
+from contract_tests.collations import COLLATIONS, CollationError, candidates, check_name, collation
 from contract_tests.contract import Ordering, contract_from_spec, load_spec
 from contract_tests.ordering import TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
 
@@ -154,6 +157,134 @@ def test_utf16_collation_differs_from_codepoint_outside_the_bmp() -> None:
     assert order("firstName", collation="codepoint").compare(emoji, replacement) > 0
     # Inside the BMP both agree.
     assert order("firstName", collation="utf16").compare(item("cus_1", firstName="Z"), item("cus_2", firstName="a")) < 0
+
+
+def real(name: str) -> str:
+    """`name`, when this machine can compute the collation (the test is skipped otherwise)."""
+    try:
+        collation(name)
+    except CollationError as error:
+        pytest.skip(str(error))
+    return name
+
+
+def names_in(name: str, names: list[str]) -> list[str]:
+    by_name = order("firstName", collation=name)
+    items: list[Item] = [item(f"cus_{index}", firstName=text) for index, text in enumerate(names)]
+    return [entry["firstName"] for entry in by_name.sorted(items)]
+
+
+@pytest.mark.parametrize(
+    "name", ["codepoint", "any", "icu:und", "icu:en-US", "icu:de_DE", "icu:und-x-icu", "libc:en_US.UTF-8", "libc:C"]
+)
+def test_collation_names_accepted(name: str) -> None:
+    check_name(name)
+
+
+@pytest.mark.parametrize("name", ["", "bogus", "icu", "icu:", "libc:", "ICU:und", "binary"])
+def test_collation_names_refused(name: str) -> None:
+    with pytest.raises(CollationError, match="unknown string collation"):
+        check_name(name)
+    with pytest.raises(CollationError):
+        collation(name)
+
+
+def test_any_assumes_no_string_order() -> None:
+    assert not collation("any").assumed
+    assert all(collation(name).assumed for name in COLLATIONS)
+    by_name = order("firstName", collation="any")
+    with pytest.raises(ValueError, match="assumes no string order"):
+        by_name.compare(item("cus_1", firstName="a"), item("cus_2", firstName="b"))
+    assert by_name.group_key(item("cus_1", firstName="zara")) != by_name.group_key(item("cus_2", firstName="Zara"))
+
+
+def test_icu_orders_as_icu_root_does() -> None:
+    name = real("icu:und")
+    # Lower case before upper at the third level, accents at the second, punctuation before letters.
+    assert names_in(name, ["Zara", "zara", "Obama", "O'Brien", "Émile", "emile", "Emile"]) == [
+        "emile",
+        "Emile",
+        "Émile",
+        "O'Brien",
+        "Obama",
+        "zara",
+        "Zara",
+    ]
+    assert names_in(real("icu:en-US"), ["Zoë", "Zoe", "zoe"]) == ["zoe", "Zoe", "Zoë"]
+    assert collation(real("icu:en-US-x-icu")).key is not None  # PostgreSQL's name for it
+
+
+def test_icu_below_tertiary_strength_leaves_ties_to_the_tie_breaker() -> None:
+    """`-u-ks-level1` ignores accents and case, like MySQL's utf8mb4_0900_ai_ci: the customerId decides."""
+    for name in (real("icu:und-u-ks-level1"), real("icu:und-u-ks-level2")):
+        by_name = order("firstName", collation=name)
+        lower, upper = item("cus_2", firstName="zara"), item("cus_1", firstName="Zara")
+        assert by_name.compare(upper, lower) < 0  # equal names: cus_1 first
+        assert order("firstName", collation=name, tie_direction="descending").compare(upper, lower) > 0
+    accent_blind = order("firstName", collation="icu:und-u-ks-level1")
+    assert accent_blind.compare(item("cus_1", firstName="Émile"), item("cus_2", firstName="emile")) < 0
+    case_blind = order("firstName", collation="icu:und-u-ks-level2")
+    assert case_blind.compare(item("cus_1", firstName="Émile"), item("cus_2", firstName="emile")) > 0  # accent first
+
+
+def test_icu_and_libc_tell_canonically_equal_strings_apart_by_code_point() -> None:
+    composed, decomposed = "\u00e9mile", "e\u0301mile"
+    for name in (real("icu:und"), real("libc:en_US.UTF-8")):
+        by_name = order("firstName", collation=name)
+        first, second = item("cus_2", firstName=composed), item("cus_1", firstName=decomposed)
+        assert by_name.compare(second, first) < 0  # "e" + U+0301 < U+00E9, as PostgreSQL breaks the tie
+        assert by_name.compare(first, item("cus_1", firstName=composed)) > 0  # only equal strings tie
+
+
+def test_libc_orders_as_glibc_en_us_does() -> None:
+    name = real("libc:en_US.UTF-8")
+    # glibc ignores punctuation at the first level: Obama before O'Brien, unlike ICU.
+    assert names_in(name, ["O'Brien", "Obama", "Zara", "zara", "de la Cruz", "Dela"]) == [
+        "Dela",
+        "de la Cruz",  # "dela" is a prefix of "delacruz"
+        "Obama",
+        "O'Brien",
+        "zara",
+        "Zara",
+    ]
+    before = locale.setlocale(locale.LC_COLLATE)
+    names_in(name, ["b", "a"])
+    assert locale.setlocale(locale.LC_COLLATE) == before  # the process's locale is put back
+
+
+def test_a_missing_locale_or_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(CollationError, match="no locale 'xx_NOWHERE.UTF-8'"):
+        collation("libc:xx_NOWHERE.UTF-8")
+    if importlib.util.find_spec("icu") is not None:
+        with pytest.raises(CollationError, match="ICU knows no language"):
+            collation("icu:qq-ZZ")
+        with pytest.raises(CollationError, match="ICU knows no language"):
+            collation("icu:!!")
+    monkeypatch.setitem(sys.modules, "icu", None)
+    collation.cache_clear()
+    try:
+        with pytest.raises(CollationError, match=r"needs PyICU.*\[icu\]"):
+            collation("icu:sv-SE")
+    finally:
+        collation.cache_clear()
+
+
+def test_candidates_are_the_known_collations_available_here() -> None:
+    found = [candidate.name for candidate in candidates("icu:sv-SE")]
+    assert found[:4] == list(COLLATIONS)
+    assert "any" not in [candidate.name for candidate in candidates("any")]
+    if importlib.util.find_spec("icu") is not None:
+        assert found[4:6] == ["icu:und", "icu:sv-SE"]
+
+
+def test_the_tie_breaker_is_compared_by_the_collation_and_stays_total() -> None:
+    by_time = order("createdAt", collation=real("icu:und"))
+    when = "2024-01-01T00:00:00Z"
+    # ICU puts "_" before letters; code point puts it after upper case.
+    assert by_time.compare(item("cus__x", createdAt=when), item("cus_B", createdAt=when)) < 0
+    assert order("createdAt").compare(item("cus__x", createdAt=when), item("cus_B", createdAt=when)) > 0
+    folded = order("createdAt", collation="casefold")
+    assert folded.compare(item("cus_a", createdAt=when), item("cus_A", createdAt=when)) != 0
 
 
 # --- direction and tie-breaker -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +11,11 @@ import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from mockserver import auth, ordering, query
+from mockserver import Settings, auth, ordering, query
 from mockserver.customer import PROFITABILITY_FIELDS
 from mockserver.errors import ApiError
 from mockserver.spec import load_spec, spec_bytes
+from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,3 +97,31 @@ def test_every_error_code_the_mock_can_answer_is_documented(spec: dict[str, Any]
     description = spec["info"]["description"]
     for cls in every_error_class():
         assert f"| {cls.status_code} | `{cls.code}` |" in description, cls.__name__
+
+
+def test_stored_emails_may_be_internationalised_and_fold_only_ascii(spec: dict[str, Any], tmp_path: Path) -> None:
+    """The schema admits the addresses a tenant may hold (RFC 6531), and the filter folds A-Z alone."""
+    customer_schema = spec["components"]["schemas"]["Customer"]["properties"]["email"]
+    assert customer_schema["format"] == "idn-email"  # `email` would be ASCII only
+    update_pattern = spec["components"]["schemas"]["CustomerUpdate"]["properties"]["email"]["pattern"]
+    assert re.fullmatch(update_pattern, "zoë@example.de") is None  # writes stay plain ASCII
+    edge = json.loads((ROOT / "fixtures" / "edge-cases.json").read_text(encoding="utf-8"))
+    tenant, records = next(iter(edge["tenants"].items()))
+    upper, lower = dict(records[0]), dict(records[1])
+    upper.update(customerId="cus_upper", email="Émile.Zoë@exämple.de")
+    lower.update(customerId="cus_lower", email="émile.zoë@exämple.de")  # another address: É is not é
+    path = tmp_path / "idn.json"
+    path.write_text(json.dumps({"format": edge["format"], "tenants": {tenant: [upper, lower]}}), encoding="utf-8")
+    headers = {"Authorization": "Bearer test-key", "Tenant-ID": tenant}
+    with client_for(Settings(fixtures=path)) as client:
+
+        def found(email: str) -> list[str]:
+            response = client.get("/v1/customers", params={"email": email}, headers=headers)
+            assert response.status_code == 200, response.text
+            return [item["customerId"] for item in response.json()["customers"]]
+
+        assert found("ÉMILE.ZOË@EXäMPLE.DE") == []  # Ë is not ë
+        assert found("ÉMILE.ZoË@EXäMPLE.DE") == []
+        assert found("ÉMILE.Zoë@EXäMPLE.DE") == ["cus_upper"]  # only A-Z swapped
+        assert found("émile.zoë@exämple.de") == ["cus_lower"]
+        assert found("éMILE.zOë@EXäMPLE.de") == ["cus_lower"]
