@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
@@ -32,7 +32,6 @@ from contract_tests.client import (
     Credentials,
     KitClient,
     Pacer,
-    Params,
     TargetUnavailable,
 )
 from contract_tests.collations import CollationError, collation
@@ -118,6 +117,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--tie-breaker-direction", choices=TIE_DIRECTIONS, help="override the spec's tie-breaker direction")
     group.addoption("--strict-data", action="store_true", help="fail the run on data-consistency findings too")
+    group.addoption(
+        "--allow-writes",
+        action="store_true",
+        help="let test_pagination_under_change change customers through Update Customer (PATCH) on a deployment"
+        " that offers no control endpoints, putting every change back afterwards",
+    )
 
 
 def _usable_collation(name: str) -> str:
@@ -231,6 +236,7 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
         client=client,
         max_pages=pytestconfig.getoption("max_pages"),
         strict_data=pytestconfig.getoption("strict_data"),
+        allow_writes=pytestconfig.getoption("allow_writes"),
     )
     pytestconfig.stash[KIT_KEY] = session
     try:
@@ -273,9 +279,11 @@ class _RunClient(KitClient):
     requests or time; the summary lists it and the exit status tells it from a violation.
     """
 
-    def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
+    def _exchange(self, request: httpx.Request, *, essential: bool = False) -> httpx.Response:
+        if essential:
+            return super()._exchange(request, essential=True)
         try:
-            return super().send(method, url, params, headers)
+            return super()._exchange(request)
         except (BudgetExhausted, TargetUnavailable) as error:
             raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
 
@@ -311,6 +319,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             write(f"    {line}")
     for name, reason in unchecked.items():
         write(f"NOT CHECKED {name}: {reason.removeprefix(NOT_CHECKED + ': ')}")
+    for line in kit.unrestored if kit is not None else []:
+        write(f"NOT RESTORED {line}")
     if findings:
         verdict = "failing the run" if config.getoption("strict_data") else "reported, not failing the run"
         write(f"data consistency: {len(findings)} finding(s), {verdict}")

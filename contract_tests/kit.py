@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
-from contract_tests.client import Credentials, Exchange, KitClient
+from contract_tests.client import BudgetExhausted, Credentials, Exchange, KitClient, TargetUnavailable
 from contract_tests.consistency import Finding
 from contract_tests.contract import Contract, Ordering
 from contract_tests.order_evidence import OrderEvidence
@@ -34,7 +34,10 @@ class Kit:
     client: KitClient
     max_pages: int
     strict_data: bool = False
+    allow_writes: bool = False
     findings: list[Finding] = field(default_factory=list)
+    # Changes the kit made to a deployment and could not undo, one line each, for the summary.
+    unrestored: list[str] = field(default_factory=list)
     auth_checked: set[str] = field(default_factory=set)
     # What the run's traversals said about string orders, for the collation `any`.
     evidence: OrderEvidence = field(default_factory=OrderEvidence)
@@ -83,8 +86,27 @@ class Kit:
         return self._controls or None
 
     def update_customer(self, customer_id: str, patch: Mapping[str, Any]) -> httpx.Response:
-        """Update Customer (a write: only for targets that offer `controls`)."""
+        """Update Customer: a write, only to a mock that offers `controls` or with writes allowed."""
+        if not (self.allow_writes or self.controls()):
+            raise PermissionError("the kit writes to a deployment only with --allow-writes")
         return self.client.write("PATCH", self._customer_path(customer_id), patch, credentials=self.target.main)
+
+    def restore_customer(self, customer_id: str, patch: Mapping[str, Any]) -> None:
+        """Put fields back with Update Customer; what fails is listed in `unrestored`, never raised.
+
+        The request is `essential`: it may use the budget's reserve, so a property whose share
+        ran out mid-example still undoes what it did.
+        """
+        path = self._customer_path(customer_id)
+        try:
+            response = self.client.write("PATCH", path, patch, credentials=self.target.main, essential=True)
+        except (BudgetExhausted, TargetUnavailable) as error:
+            self.unrestored.append(f"{customer_id}: PATCH {path} {dict(patch)} not sent ({error})")
+            return
+        if not response.is_success:
+            self.unrestored.append(
+                f"{customer_id}: PATCH {path} {dict(patch)} answered {response.status_code}: {response.text[:200]}"
+            )
 
     def control(self, name: str, body: Mapping[str, Any] | None = None) -> httpx.Response:
         """POST to the control endpoint `name` (`orders`, `reset`) of a target that offers them."""

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app
@@ -206,7 +207,15 @@ class _OffsetCursors(OverlaidStore):
 
 
 def _offset_cursors(settings: Settings) -> ASGIApp:
-    app = create_app(settings)
+    return _serving_offsets(create_app(settings))
+
+
+def _offset_cursors_without_controls(settings: Settings) -> ASGIApp:
+    """Offset cursors on a server like a staging deployment: Update Customer, but no control endpoints."""
+    return _serving_offsets(create_app(dataclasses.replace(settings, control=False)))
+
+
+def _serving_offsets(app: Starlette) -> ASGIApp:
     app.state.data.overlay = _OffsetCursors
     app.state.data.reset()
     return app
@@ -259,6 +268,8 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+# Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
+offset_cursors_without_controls = _offset_cursors_without_controls
 cursor_signature_never_checked = _signature_never_checked
 
 # Each variant, and the property of the kit that must catch it.
