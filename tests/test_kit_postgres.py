@@ -68,24 +68,21 @@ CORRECT: Final = {
 }
 ANY: Final = {collation: Run(collation, "any", ORDER_PROPERTIES) for collation in ("C", "en_US.utf8", "und-x-icu")}
 MISMATCH: Final = Run("en_US.utf8", "codepoint", "test_order")
-# Each broken deployment, and the one property that must fail for it.
+# Each broken deployment, checked with the one property that must fail for it.
 CAUGHT_BY: Final = {
-    "keyset WHERE without the tie-breaker": (
-        Run("C", "codepoint", "test_limit_invariance", {"keyset_tie_breaker": False}),
-        "test_limit_invariance",
+    "keyset WHERE without the tie-breaker": Run(
+        "C", "codepoint", "test_limit_invariance", {"keyset_tie_breaker": False}
     ),
-    "ILIKE prefix email filter": (
-        Run("C", "codepoint", "test_email_lookup", {"email_match": "ilike-prefix"}),
-        "test_email_lookup",
-    ),
-    "cursor signature never checked": (
-        Run("C", "codepoint", "test_cursor_forgery", {"cursors": "unverified"}),
-        "test_cursor_forgery",
-    ),
-    "OFFSET cursors": (
-        Run("C", "codepoint", "test_pagination_under_change", {"cursors": "offset"}, writes=True),
-        "test_pagination_under_change",
-    ),
+    "ILIKE prefix email filter": Run("C", "codepoint", "test_email_lookup", {"email_match": "ilike-prefix"}),
+    "cursor signature never checked": Run("C", "codepoint", "test_cursor_forgery", {"cursors": "unverified"}),
+    "OFFSET cursors": Run("C", "codepoint", "test_pagination_under_change", {"cursors": "offset"}, writes=True),
+}
+# What the property's failure says of each bug.
+SYMPTOMS: Final = {
+    "keyset WHERE without the tie-breaker": "the traversals do not hold the same customers",
+    "ILIKE prefix email filter": "listed a customer whose email does not match it",
+    "cursor signature never checked": "a forged cursor",
+    "OFFSET cursors": "a traversal under writes",
 }
 KEYSET_UNDER_WRITES: Final = Run("C", "codepoint", "test_pagination_under_change", writes=True)
 
@@ -95,7 +92,7 @@ PLANNED: Final = {
     **{f"any {name}": run for name, run in ANY.items()},
     "mismatch": MISMATCH,
     "keyset under writes": KEYSET_UNDER_WRITES,
-    **{name: run for name, (run, _) in CAUGHT_BY.items()},
+    **CAUGHT_BY,
 }
 
 
@@ -196,10 +193,11 @@ def test_keyset_cursors_hold_under_writes(runs: dict[str, Future[KitRun]]) -> No
 @pytest.mark.parametrize("bug", sorted(CAUGHT_BY))
 def test_each_bug_is_caught_by_its_property(runs: dict[str, Future[KitRun]], bug: str) -> None:
     run = runs[bug].result()
-    prop = CAUGHT_BY[bug][1]
+    prop = CAUGHT_BY[bug].select
     assert run.returncode == 1, run.output[-3000:]
     assert run.failed_tests() == {prop}, run.output[-3000:]
     assert f"FAILED {prop}: " in run.output
+    assert SYMPTOMS[bug] in _failure(run, str(prop)), run.output[-3000:]
     assert SECRET not in run.output and SECRET not in run.junit
 
 
