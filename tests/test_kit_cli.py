@@ -68,6 +68,32 @@ def test_the_tie_breaker_rule_is_overridden_without_editing_code() -> None:
     assert "FAILED test_order: customers are out of order" in result.stdout
 
 
+ORDER_PROPERTIES = "test_order or test_limit_invariance or test_partition or test_direction"
+
+
+def test_a_collation_this_machine_cannot_compute_is_a_usage_error() -> None:
+    result = kit("--string-collation", "libc:xx_NOWHERE.UTF-8")
+    assert result.returncode == 4, result.stdout[-3000:]
+    assert "no locale 'xx_NOWHERE.UTF-8'" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_wrong_collation_fails_only_test_order_which_names_the_right_one() -> None:
+    # The mock sorts by code point; told it is glibc's en_US, only the order itself is wrong:
+    # the other properties compare the server's own traversals.
+    result = kit("--string-collation", "libc:en_US.UTF-8", "-k", ORDER_PROPERTIES)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAILED test_order: customers are out of order" in result.stdout
+    assert result.stdout.count("FAILED test_") == 1, result.stdout[-3000:]
+    assert "this order is what --string-collation codepoint" in result.stdout
+
+
+def test_any_collation_accepts_the_mocks_consistent_order() -> None:
+    result = kit("--string-collation", "any", "-k", ORDER_PROPERTIES)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "every property checked holds" in result.stdout
+
+
 def test_a_thorough_run_keeps_the_key_out_of_its_example_database(tmp_path: Path) -> None:
     result = kit("--profile", "thorough", "-k", "test_email_lookup or test_cursor_robustness", cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]

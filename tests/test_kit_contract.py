@@ -317,3 +317,16 @@ def test_x_pagination_naming_an_undefined_parameter(spec: dict[str, Any]) -> Non
     operation(spec)["x-pagination"]["limitParameter"] = "pageSize"  # no parameter is called that
     with pytest.raises(SpecError):
         contract_from_spec(spec)
+
+
+@pytest.mark.parametrize("collation", ["codepoint", "any", "icu:und", "libc:en_US.UTF-8", "icu:und-u-ks-level2"])
+def test_the_string_collation_may_name_a_database_order(spec: dict[str, Any], collation: str) -> None:
+    operation(spec)["x-ordering"]["stringCollation"] = collation
+    assert contract_from_spec(spec).ordering.collation == collation
+
+
+@pytest.mark.parametrize("collation", ["binary", "icu:", "en_US.UTF-8", ""])
+def test_the_string_collation_must_be_one_the_kit_knows(spec: dict[str, Any], collation: str) -> None:
+    operation(spec)["x-ordering"]["stringCollation"] = collation
+    with pytest.raises(SpecError, match="x-ordering.stringCollation: unknown string collation"):
+        contract_from_spec(spec)
