@@ -83,9 +83,10 @@ def create_app(deployment: Deployment, pool: ConnectionPool[Any]) -> Starlette:
                     query.cursor, deployment.cursor_secret, verify=deployment.cursors != "unverified"
                 )
                 position = position_of(payload, query, tenant)
+            # Read before the page, so that no write the first page missed is counted as seen by it.
+            snapshot = position.snapshot if position is not None else current_revision(connection)
             statement, params = page_statement(deployment, tenant, query, position)
             rows = connection.execute(statement, params).fetchall()
-            snapshot = position.snapshot if position is not None else current_revision(connection)
         return page_body(tenant, query, position, snapshot, rows)
 
     def current_revision(connection: psycopg.Connection[Any]) -> int:
