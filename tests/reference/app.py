@@ -82,7 +82,7 @@ def create_app(deployment: Deployment, pool: ConnectionPool[Any]) -> Starlette:
                 payload = cursors.read(
                     query.cursor, deployment.cursor_secret, verify=deployment.cursors != "unverified"
                 )
-                position = position_of(payload, query, tenant)
+                position = position_of(payload, query, tenant, offsets=deployment.cursors == "offset")
             # Read before the page, so that no write the first page missed is counted as seen by it.
             snapshot = position.snapshot if position is not None else current_revision(connection)
             statement, params = page_statement(deployment, tenant, query, position)

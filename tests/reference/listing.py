@@ -110,14 +110,16 @@ class Position:
     offset: int = 0
 
 
-def position_of(payload: dict[str, Any], query: ListQuery, tenant: str) -> Position:
-    """The position a cursor's payload names, once it is known to belong to this tenant and query."""
+def position_of(payload: dict[str, Any], query: ListQuery, tenant: str, *, offsets: bool = False) -> Position:
+    """The position a cursor's payload names (an offset when `offsets`), once it belongs to this tenant and query."""
     if payload.get("tenant") != tenant or payload.get("query") != query.binding():
         raise InvalidCursor("startAfter belongs to another tenant or another query (filters, sortBy, sortOrder)")
     snapshot, after, offset = payload.get("snapshot"), payload.get("after"), payload.get("offset")
     if not isinstance(snapshot, int) or isinstance(snapshot, bool):
         raise InvalidCursor("startAfter is not a cursor this API issued")
-    if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0:
+    if offsets:
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise InvalidCursor("startAfter is not a cursor this API issued")
         return Position(snapshot=snapshot, offset=offset)
     if not (isinstance(after, list) and len(after) == 2 and isinstance(after[1], str)):
         raise InvalidCursor("startAfter is not a cursor this API issued")
