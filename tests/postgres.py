@@ -68,7 +68,6 @@ def private_cluster() -> Iterator[Cluster]:
     data, log = folder / "data", folder / "server.log"
     password = secrets.token_urlsafe(18)
     (folder / "password").write_text(password)
-    started = False
     try:
         _run(
             [
@@ -90,33 +89,32 @@ def private_cluster() -> Iterator[Cluster]:
             ]
         )
         (folder / "password").unlink()
-        port = _free_port()
-        options = " ".join(
-            [f"-c listen_addresses=127.0.0.1 -p {port} -k {folder}"] + [f"-c {setting}" for setting in SERVER_SETTINGS]
-        )
-        _run(
-            [
-                *as_owner,
-                str(BINARIES / "pg_ctl"),
-                "--pgdata",
-                str(data),
-                "--log",
-                str(log),
-                "--wait",
-                "-o",
-                options,
-                "start",
-            ],
-            log,
-        )
-        started = True
+        port = _start(as_owner, data, log, folder)
         yield Cluster(host="127.0.0.1", port=port, user=SUPERUSER, password=password)
     finally:
         try:
-            if started:
+            # A server that came up, even after pg_ctl stopped waiting for it, leaves its pid file.
+            if (data / "postmaster.pid").exists():
                 _run([*as_owner, str(BINARIES / "pg_ctl"), "--pgdata", str(data), "--mode", "fast", "--wait", "stop"])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _start(as_owner: list[str], data: Path, log: Path, sockets: Path, attempts: int = 3) -> int:
+    """Start the server on a free loopback port (another, should someone take that one first); the port."""
+    for attempt in range(attempts):
+        port = _free_port()
+        options = " ".join(
+            [f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}"] + [f"-c {setting}" for setting in SERVER_SETTINGS]
+        )
+        start = [*as_owner, str(BINARIES / "pg_ctl"), "--pgdata", str(data), "--log", str(log), "--wait"]
+        try:
+            _run([*start, "-o", options, "start"], log)
+            return port
+        except RuntimeError:
+            if attempt == attempts - 1 or (data / "postmaster.pid").exists():
+                raise
+    raise AssertionError("unreachable")
 
 
 def _owner_command(folder: Path) -> list[str]:
