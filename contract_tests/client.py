@@ -22,6 +22,8 @@ from urllib.parse import quote, quote_plus
 
 import httpx
 
+from contract_tests.shares import Share
+
 # What httpx takes as a query: pairs, a mapping (values may be lists), or an encoded string.
 Params = Sequence[tuple[str, str]] | Mapping[str, Any] | str
 
@@ -58,17 +60,39 @@ class Budget:
     """At most `limit` requests for the whole run (None: no limit), the last `reserve` of them for essential ones.
 
     Essential requests undo what the run changed on a deployment; the reserve keeps them possible
-    after everything else has spent its share.
+    after everything else has spent its share. The property under way spends its `share`, planned
+    in `planned`, plus whatever the properties before it left unspent of theirs.
     """
 
     limit: int | None
     spent: int = 0
     reserve: int = 0
+    planned: Mapping[str, int] = field(default_factory=dict)
+    share: Share | None = None
+    shares: dict[str, Share] = field(default_factory=dict)
+    _unspent: int = 0
 
     def spend(self, *, essential: bool = False) -> None:
+        if self.share is not None and not essential:
+            self.share.check()
         if self.limit is not None and self.spent >= self.limit - (0 if essential else self.reserve):
             raise BudgetExhausted(f"the request budget of {self.limit} is spent")
+        if self.share is not None and not essential:
+            self.share.spent += 1
         self.spent += 1
+
+    def open(self, name: str) -> Share:
+        """Start spending for property `name`: its planned share and what earlier properties left."""
+        planned = self.planned.get(name)
+        share = Share(name, None if planned is None else planned + self._unspent)
+        self.share = self.shares[name] = share
+        return share
+
+    def close(self) -> None:
+        """The property under way has ended; what it left of its share passes on to the next."""
+        if self.share is not None and self.share.limit is not None:
+            self._unspent = max(0, int(self.share.left))
+        self.share = None
 
 
 @dataclass
@@ -224,7 +248,7 @@ class KitClient:
         body = None if not request.content else request.content.decode("utf-8", "replace")
         failures = waits = 0
         while True:
-            response, problem = self._attempt(request, body, essential=essential)
+            response, problem, error = self._attempt(request, body, essential=essential)
             if response is not None and response.status_code == 429:
                 if waits == MAX_RATE_LIMITED_RETRIES:
                     raise RateLimitedTooLong(f"still rate limited after {MAX_RATE_LIMITED_RETRIES} waits")
@@ -235,15 +259,16 @@ class KitClient:
                 assert response is not None
                 return response
             if failures == self.retries:
-                raise TargetUnavailable(f"{request.method} {request.url.path}: {problem} ({failures + 1} attempts)")
+                attempts = f"{failures + 1} attempt{'s' if failures else ''}"
+                raise TargetUnavailable(f"{request.method} {request.url.path}: {problem} ({attempts})") from error
             self.pacer.hold(self.backoff * 2**failures)
             failures += 1
             self.retried += 1
 
     def _attempt(
         self, request: httpx.Request, body: str | None = None, *, essential: bool = False
-    ) -> tuple[httpx.Response | None, str | None]:
-        """One try: the response, and what makes it unusable (a transient failure) if anything."""
+    ) -> tuple[httpx.Response | None, str | None, httpx.TransportError | None]:
+        """One try: the response, what makes it unusable (a transient failure) if anything, and the error, if any."""
         remaining = None if self.deadline is None else self.deadline - self.clock()
         if remaining is not None and remaining <= 0 and not essential:
             raise TargetUnavailable("the run's deadline has passed")
@@ -257,10 +282,10 @@ class KitClient:
             response.read()
         except httpx.TransportError as error:
             self._record(request, f"no response ({type(error).__name__})", body)
-            return None, f"no response ({type(error).__name__}: {error})"
+            return None, f"no response ({type(error).__name__}: {error})", error
         self._record(request, response.status_code, body)
         if response.status_code in TRANSIENT_STATUSES:
-            return response, f"{response.status_code} {response.reason_phrase}"
+            return response, f"{response.status_code} {response.reason_phrase}", None
         if (
             response.is_success
             and response.status_code != 204
@@ -270,8 +295,9 @@ class KitClient:
             return (
                 response,
                 f"a {response.status_code} answer that is not JSON ({response.headers.get('content-type')})",
+                None,
             )
-        return response, None
+        return response, None, None
 
     def _record(self, request: httpx.Request, status: int | str, body: str | None = None) -> None:
         shown = []

@@ -129,7 +129,7 @@ def _from_the_seed(kit: Kit) -> Iterator[None]:
     try:
         yield
     finally:
-        kit.control("reset")
+        kit.control("reset", essential=True)
 
 
 @dataclass
