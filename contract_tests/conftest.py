@@ -381,11 +381,11 @@ def pytest_runtest_makereport(
 
 
 class _RunClient(KitClient):
-    """Ends the property at hand at once, as not checked, when the run cannot check it.
+    """Ends the property at hand at once when the run cannot go on checking it.
 
-    A spent budget, a passed deadline or an unavailable target says nothing about the contract.
-    As a skip, unlike an error, it is not retried or shrunk by Hypothesis, so it costs no further
-    requests or time; the summary lists it and the exit status tells it from a violation.
+    A spent budget, a passed deadline or an unavailable target says nothing about the contract. A
+    spent budget stops the property like a spent share (its examples so far give the verdict); the
+    others make it a "not checked" skip, which Hypothesis neither retries nor shrinks.
     """
 
     def _exchange(self, request: httpx.Request, *, essential: bool = False) -> httpx.Response:

@@ -68,7 +68,7 @@ def test_only_the_selected_properties_share_the_budget() -> None:
 def test_the_starter_plan_ends_within_five_minutes() -> None:
     starter = PLANS["starter"]
     assert starter.rate == 100
-    assert starter.max_requests * 60 / starter.rate <= 5 * 60
+    assert starter.max_requests * 60 / starter.rate <= 4 * 60  # a minute left for start-up and slow answers
     assert starter.max_requests >= MINIMUM_BUDGET
 
 
@@ -126,7 +126,7 @@ def test_an_example_that_would_not_fit_is_not_started() -> None:
 def test_the_budget_comes_from_the_options_then_the_plan_then_the_default() -> None:
     assert run_budget(None, None, None, None, in_process=True) == (None, None)
     assert run_budget(None, None, None, None, in_process=False) == (DEFAULT_BUDGET, None)
-    assert run_budget(None, "starter", None, None, in_process=False) == (450, 100)
+    assert run_budget(None, "starter", None, None, in_process=False) == (400, 100)
     assert run_budget(900, "starter", 50, None, in_process=False) == (900, 50)
 
 
