@@ -31,6 +31,8 @@ from tests.reference.database import create_tables, load
 from tests.reference.dataset import export
 from tests.test_kit_catches import SECRET, KitRun, run_kit
 
+pytestmark = pytest.mark.slow
+
 TENANTS: Final = ("acme", "globex")
 SCHEMAS: Final = {
     "C": "text_c",
