@@ -15,18 +15,18 @@ import argparse
 import itertools
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.probe import Client, wait_until_served
+from benchmarks.probe import Client
+from benchmarks.process import resident_mib, served
 from benchmarks.wrk import WrkResult, ensure_wrk, run_wrk
 
 TENANT = "acme"
@@ -82,13 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[SizeResult] = []
     kit: dict[int, float] = {}
     default_command = [sys.executable, "-m", "mockserver", "--api-key", KEY, "--log-level", "warning"]
-    with served(default_command, server_core) as (process, _, startup):
+    with served(default_command, HEADERS, server_core) as (process, _, startup):
         default = (startup, resident_mib(process.pid))
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as running:
         clients: list[Client] = []
         for size in sizes:
             print(f"== {size:,} customers", file=sys.stderr, flush=True)
-            process, base_url, startup = running.enter_context(served(mock_command(size), server_core))
+            process, base_url, startup = running.enter_context(served(mock_command(size), HEADERS, server_core))
             result, kit_rates = measure_size(
                 size, process, base_url, startup, args, server_core, client_core, Path(scratch)
             )
@@ -131,7 +131,7 @@ def measure_size(
     body.write_bytes(client.get(urls[MAIN_QUERY]))
     queries: dict[str, WrkResult] = {}
     baselines: list[WrkResult] = []
-    with served(baseline_command, server_core, env={"BENCHMARK_BODY": str(body)}) as (_, baseline_url, _):
+    with served(baseline_command, HEADERS, server_core, env={"BENCHMARK_BODY": str(body)}) as (_, baseline_url, _):
         for query, url in urls.items():  # alternate, so that the machine's other load hits both alike
             baselines.append(run_wrk(baseline_url + "/v1/customers", {}, args.connections, args.duration, client_core))
             queries[query] = run_wrk(url, HEADERS, args.connections, args.duration, client_core)
@@ -143,39 +143,6 @@ def measure_size(
     rss = resident_mib(process.pid)
     kit = kit_traversal(base_url) if size == args.kit_size else {}
     return SizeResult(size, startup, rss, baseline, queries, {}), kit
-
-
-@contextmanager
-def served(
-    command: list[str], core: int | None, env: dict[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[bytes], str, float]]:
-    """Start a server on a free port, pinned to `core`; yield it, its URL and seconds until it served a page.
-
-    The seconds count from the process's start, interpreter and imports included.
-    """
-    port = free_port()
-    pinned = ["taskset", "-c", str(core)] if core is not None and shutil.which("taskset") else []
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [*pinned, *command, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_served(base_url + "/v1/customers?limit=1", HEADERS, process, timeout=600)
-        yield process, base_url, time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def probe_every_query(clients: list[Client], probes: int) -> list[dict[str, float]]:
@@ -239,13 +206,6 @@ def kit_traversal(base_url: str) -> dict[int, float]:
         assert traversal.complete
         rates[limit] = len(traversal.pages) / elapsed
     return rates
-
-
-def resident_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def render(

@@ -22,8 +22,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from benchmarks.__main__ import HEADERS, KEY, MAIN_QUERY, SAMPLE_QUERIES, TENANT, free_port
+from benchmarks.__main__ import HEADERS, KEY, MAIN_QUERY, SAMPLE_QUERIES, TENANT
 from benchmarks.probe import Client, wait_until_served
+from benchmarks.process import free_port
 from benchmarks.wrk import ensure_wrk, wrk_command, wrk_result
 
 HERE = Path(__file__).resolve().parent.parent

@@ -24,7 +24,11 @@ def free_port() -> int:
 def served(
     command: list[str], headers: dict[str, str], core: int | None = None, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], str, float]]:
-    """Start a server on a free port, pinned to `core`; yield it, its URL and seconds until it served a page."""
+    """Start a server on a free port, pinned to `core`; yield it, its URL and seconds until it served a page.
+
+    The seconds count from the process's start, interpreter and imports included; readiness is
+    the first page answered to `headers`.
+    """
     port = free_port()
     pinned = ["taskset", "-c", str(core)] if core is not None and shutil.which("taskset") else []
     started = time.perf_counter()

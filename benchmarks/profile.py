@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.__main__ import HEADERS, KEY, MAIN_QUERY, TENANT, served
+from benchmarks.__main__ import HEADERS, KEY, MAIN_QUERY, TENANT
 from benchmarks.probe import Client
+from benchmarks.process import served
 from benchmarks.wrk import ensure_wrk
 
 _ENTRY = ("mockserver/__main__.py", "mockserver/cli.py")
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = [sys.executable, "-m", "mockserver", "--customers", str(args.customers), "--tenant", TENANT]
     command += ["--api-key", KEY, "--log-level", "warning"]
     pin = ["taskset", "-c", str(client_core)] if client_core is not None else []
-    with served(command, server_core) as (process, base_url, _), tempfile.TemporaryDirectory() as scratch:
+    with served(command, HEADERS, server_core) as (process, base_url, _), tempfile.TemporaryDirectory() as scratch:
         url = Client(base_url, HEADERS).url_of_page(MAIN_QUERY, 3)
         load = [*pin, "wrk", "-t1", "-c32", f"-d{args.seconds + 3}s"]
         load += [option for name, value in HEADERS.items() for option in ("-H", f"{name}: {value}")]
@@ -78,7 +79,7 @@ def layer(frames: list[str], source: dict[int, str]) -> str:
     if "asyncio/runners.py:" in leaf:
         return "event loop and other"
     for frame in reversed(frames):
-        if "mockserver/protocol.py:" in frame or "uvicorn/" in frame:
+        if "mockserver/server/protocol.py:" in frame or "uvicorn/" in frame:
             return "uvicorn, other than writes"
         if _is_mock(frame):
             return "the mock's code, with the library code it calls"

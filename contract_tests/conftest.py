@@ -7,17 +7,15 @@ can also come from an environment variable, so CI keeps keys in its secret store
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 import pytest
 import schemathesis
 import yaml
@@ -25,24 +23,21 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from contract_tests.budgeted import RunClient, one_example, plan_run, share_spent
 from contract_tests.client import (
     API_KEY_ENV,
     OTHER_API_KEY_ENV,
     Budget,
-    BudgetExhausted,
     Credentials,
-    KitClient,
     Pacer,
-    TargetUnavailable,
 )
 from contract_tests.collations import CollationError, collation
 from contract_tests.conformance import conformance_schema
 from contract_tests.contract import SpecError, contract_from_spec, load_spec
 from contract_tests.kit import Kit
 from contract_tests.ordering import TIE_DIRECTIONS
-from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, minimum_budget, plan, run_budget
+from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
 from contract_tests.preflight import preflight
-from contract_tests.shares import ShareSpent
 from contract_tests.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
 from contract_tests.target import DEFAULT_APP, Target, in_process_target
 from contract_tests.violations import ContractViolation
@@ -150,6 +145,12 @@ def option(config: pytest.Config, name: str) -> Any:
     return value
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """No pytest-xdist workers for `-n auto` (a project's addopts, say): the budget, pace and summary are one run's."""
+    return 0
+
+
 def pytest_configure(config: pytest.Config) -> None:
     profile = option(config, "profile") or "ci"
     if profile not in PROFILES:
@@ -231,7 +232,7 @@ def kit(
         deadline,
         in_process=target.in_process,
     )
-    client = _RunClient(
+    client = RunClient(
         target.base_url,
         tenant_header=contract.tenant_header,
         budget=Budget(limit),
@@ -259,31 +260,14 @@ def kit(
         if verdict is not None:
             pytestconfig.stash[RECORD_KEY].verdict = verdict
             pytest.exit(verdict.line, returncode=verdict.status)
-        _plan(request.session, session, limit)
+        properties = [item.name for item in request.session.items]
+        profile = option(pytestconfig, "profile") or "ci"
+        warning = plan_run(session, properties, limit, examples=int(PROFILES[profile]["max_examples"]))
+        if warning is not None:
+            pytestconfig.stash[RECORD_KEY].warnings.append(warning)
         yield session
     finally:
         client.close()
-
-
-def _plan(session: pytest.Session, kit: Kit, limit: int | None) -> None:
-    """Divide the budget among the properties this run will check, before the first of them runs."""
-    writes = kit.target.in_process or kit.allow_writes or kit.controls() is not None
-    skipped = {"test_tenant_isolation"} if kit.target.other is None else set()
-    if not writes:
-        skipped.add("test_pagination_under_change")
-    properties = [item.name for item in session.items if item.name not in skipped]
-    profile = option(session.config, "profile") or "ci"
-    kit.plan = plan(
-        properties, limit, max_pages=kit.max_pages, examples=int(PROFILES[profile]["max_examples"]), writes=writes
-    )
-    kit.max_pages = kit.plan.max_pages
-    kit.client.budget.planned = kit.plan.shares
-    kit.client.budget.reserve = kit.plan.reserve
-    needed = minimum_budget(properties, writes=writes)
-    if limit is not None and limit < needed:
-        session.config.stash[RECORD_KEY].warnings.append(
-            f"the budget of {limit} requests is below the {needed} this selection needs to check every property once"
-        )
 
 
 @pytest.fixture(scope="session")
@@ -304,7 +288,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         if handle is not None:
             # Hypothesis runs `inner_test` once per example; plugins may wrap it.
             inner = handle.inner_test
-            handle.inner_test = _one_example(kit, inner)
+            handle.inner_test = one_example(kit, inner)
             try:
                 return (yield)
             finally:
@@ -314,7 +298,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         with kit.example():
             return (yield)
     except BaseException as error:
-        spent = _share_spent(error) if share.stopped else None
+        spent = share_spent(error) if share.stopped else None
         if spent is None:
             raise
         # The property stops here: its verdict is what its examples have shown so far.
@@ -327,29 +311,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         raise pytest.skip.Exception(f"{NOT_CHECKED}: {spent}", _use_item_location=True) from None
     finally:
         kit.client.budget.close()
-
-
-def _share_spent(error: BaseException) -> ShareSpent | None:
-    """The ShareSpent that ended a property, even when Hypothesis reports it as what it caused.
-
-    Stopped between two draws, an example looks to Hypothesis as if it drew less than an
-    earlier one did: it raises FlakyStrategyDefinition while handling the ShareSpent.
-    """
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, ShareSpent):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def _one_example(kit: Kit, inner: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(inner)
-    def example(*args: Any, **kwargs: Any) -> None:
-        with kit.example():
-            inner(*args, **kwargs)
-
-    return example
 
 
 @pytest.hookimpl(wrapper=True)
@@ -378,30 +339,6 @@ def pytest_runtest_makereport(
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
     return report
-
-
-class _RunClient(KitClient):
-    """Ends the property at hand at once when the run cannot go on checking it.
-
-    A spent budget, a passed deadline or an unavailable target says nothing about the contract. A
-    spent budget stops the property like a spent share (its examples so far give the verdict); the
-    others make it a "not checked" skip, which Hypothesis neither retries nor shrinks.
-    """
-
-    def _exchange(self, request: httpx.Request, *, essential: bool = False) -> httpx.Response:
-        if essential:
-            return super()._exchange(request, essential=True)
-        try:
-            return super()._exchange(request)
-        except BudgetExhausted as error:
-            # Like a spent share: the property stops, and its verdict is what its examples showed.
-            if self.budget.share is None:
-                raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
-            raise self.budget.share.stop(str(error), "stopped: the run's budget is spent") from None
-        except TargetUnavailable as error:
-            if self.budget.share is not None:
-                self.budget.share.unavailable = str(error)
-            raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
 
 
 def _title(error: BaseException) -> str:

@@ -97,9 +97,9 @@ class Contract:
 def load_spec(path: Path | None = None) -> dict[str, Any]:
     """The OpenAPI document at `path`, or the one shipped with the mock server when None."""
     if path is None:
-        from mockserver.spec import spec_bytes
+        from contract_tests.target import bundled_spec
 
-        data = spec_bytes()
+        data = bundled_spec()
     else:
         data = path.read_bytes()
     spec = yaml.safe_load(data)

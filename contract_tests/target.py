@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import importlib
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
-import uvicorn
-
 from contract_tests.client import OTHER_API_KEY_ENV, Credentials
+from mockserver.domain.defaults import DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS
 
 DEFAULT_APP: Final = "mockserver:create_app"
-IN_PROCESS_TENANTS: Final = ("acme", "globex")
+IN_PROCESS_TENANTS: Final = DEFAULT_TENANTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +41,20 @@ def load_factory(reference: str) -> Callable[..., Any]:
     return factory  # type: ignore[no-any-return]
 
 
+def bundled_spec() -> bytes:
+    """The OpenAPI document shipped with the mock server: the contract when none is given."""
+    from mockserver.domain.spec import spec_bytes
+
+    return spec_bytes()
+
+
 @contextmanager
 def in_process_target(
-    app_reference: str = DEFAULT_APP, *, api_key: str | None = None, customers: int = 1000, seed: int = 7
+    app_reference: str = DEFAULT_APP,
+    *,
+    api_key: str | None = None,
+    customers: int = DEFAULT_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
 ) -> Iterator[Target]:
     """The mock (or the app `app_reference` builds from mock settings) on a free loopback port.
 
@@ -69,26 +77,16 @@ def in_process_target(
 
 @contextmanager
 def serve_in_thread(app: Any, startup_timeout: float = 30.0) -> Iterator[str]:
-    """Serve the ASGI `app` with uvicorn in a daemon thread; yield its base URL; stop it after."""
-    from mockserver.cli import listen
+    """Serve the ASGI `app` in a daemon thread, as `flexportal-mock` serves it; yield its base URL; stop it after.
 
-    sock = listen("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", server_header=False, timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="kit-target", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + startup_timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            raise RuntimeError("the in-process server did not start")
-        time.sleep(0.01)
+    It is the mock's own background server (the same HTTP protocol and limits as the command
+    line), so the kit's in-process target is the HTTP stack users run.
+    """
+    from mockserver.server.background import BackgroundServer
+
+    server = BackgroundServer(app, name="kit-target")
+    server.start(timeout=startup_timeout)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server.base_url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        server.stop()

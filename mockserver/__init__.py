@@ -1,5 +1,9 @@
 """A mock of FlexPortal's List Customers and Get Customer API that honours its contract.
 
+The public API is what `__all__` names: `create_app(Settings(...))` makes the ASGI app,
+`served_state(app)` reaches what it serves now, and the pytest plugin's fixtures hand out a
+`FlexportalMock` (with its seeded records as a `Dataset`).
+
 PYTEST_DONT_REWRITE: pytest rewrites the asserts of every package of a distribution that carries
 a pytest plugin, as this one does, and warns about a package imported before it started (by a
 script that then calls `pytest.main`, say). This module has no assert to rewrite.
@@ -7,29 +11,46 @@ script that then calls `pytest.main`, say). This module has no assert to rewrite
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from mockserver.app import create_app
+    from mockserver.app import create_app, served_state
     from mockserver.settings import Settings
+    from mockserver.simulation.simulator import Latency, SimulationConfig
+    from mockserver.testing.handle import Dataset, FlexportalMock
 
 __version__ = "0.1.0"
 
-__all__ = ["Settings", "__version__", "create_app"]
+__all__ = [
+    "Dataset",
+    "FlexportalMock",
+    "Latency",
+    "Settings",
+    "SimulationConfig",
+    "__version__",
+    "create_app",
+    "served_state",
+]
+
+_HOMES: Final = {
+    "create_app": "mockserver.app",
+    "served_state": "mockserver.app",
+    "Settings": "mockserver.settings",
+    "SimulationConfig": "mockserver.simulation.simulator",
+    "Latency": "mockserver.simulation.simulator",
+    "Dataset": "mockserver.testing.handle",
+    "FlexportalMock": "mockserver.testing.handle",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """`create_app` and `Settings`, imported on first use.
+    """The public names, each imported on first use.
 
     pytest imports this package at start-up in every run, to load its plugin; importing the
     application here would cost each of those runs half a second, whether it uses the mock or not.
     """
-    if name == "create_app":
-        from mockserver.app import create_app
-
-        return create_app
-    if name == "Settings":
-        from mockserver.settings import Settings
-
-        return Settings
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -18,25 +18,28 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from mockserver.accesslog import AccessLog
-from mockserver.changes import MEMORY, ChangeLog
-from mockserver.control import control_routes
-from mockserver.cors import cors_middleware
-from mockserver.cursor import CursorCodec
-from mockserver.dataset import LiveStores, build_stores
-from mockserver.docs import docs_routes
-from mockserver.edits import CustomerEdits
-from mockserver.endpoints import CustomerEndpoints
-from mockserver.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
-from mockserver.fastpath import FastPath
-from mockserver.health import health_endpoint
-from mockserver.limits import RequestLimits
-from mockserver.reload import FixtureWatcher
-from mockserver.responses import error_response
+from mockserver.domain.cursor import CursorCodec
+from mockserver.domain.edits import CustomerEdits
+from mockserver.domain.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
+from mockserver.domain.spec import documented_statuses, load_spec, spec_bytes
+from mockserver.generation.dataset import build_stores
+from mockserver.http.accesslog import AccessLog
+from mockserver.http.control import control_routes
+from mockserver.http.cors import cors_middleware
+from mockserver.http.docs import docs_routes
+from mockserver.http.endpoints import CustomerEndpoints
+from mockserver.http.fastpath import FastPath
+from mockserver.http.health import health_endpoint
+from mockserver.http.limits import RequestLimits
+from mockserver.http.responses import error_response
 from mockserver.settings import Settings
-from mockserver.simulation import Simulator
-from mockserver.spec import documented_statuses, load_spec, spec_bytes
-from mockserver.state import ServerState
+from mockserver.simulation.simulator import Simulator
+from mockserver.storage.changelog import MEMORY, ChangeLog
+from mockserver.storage.livestores import LiveStores
+from mockserver.storage.reload import FixtureWatcher
+from mockserver.storage.state import ServerState
+
+__all__ = ["FastPathStarlette", "create_app", "served_state"]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -84,6 +87,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     app.state.data = state
     return app
+
+
+def served_state(app: Starlette) -> ServerState:
+    """What the app made by `create_app` serves now, writes included: a mapping of tenant to store.
+
+    `served_state(app)["acme"].record(customer_id)` is a record as Get Customer sees it, and
+    `served_state(app).reset()` undoes every write. Call it from the thread that serves the app
+    (or with no server running): the state is not made to be used from two threads at once.
+    """
+    state = getattr(app.state, "data", None)
+    if not isinstance(state, ServerState):
+        raise TypeError("the app was not made by mockserver.create_app")
+    return state
 
 
 class FastPathStarlette(Starlette):

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import logging
 import os
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -20,12 +19,23 @@ from uvicorn.supervisors import Multiprocess
 
 from mockserver import __version__
 from mockserver.app import create_app
-from mockserver.dataset import dataset_records
-from mockserver.fixturefile import FixtureError, dump_fixtures
-from mockserver.logconfig import LOG_FORMATS, logging_config
-from mockserver.protocol import EnvelopeHttpToolsProtocol
-from mockserver.settings import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS, Settings
-from mockserver.simulation import DEFAULT_SLOW_MS, Latency, SimulationConfig
+from mockserver.domain.defaults import (
+    ANY_ORIGIN,
+    DEFAULT_CUSTOMERS,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_SEED,
+    DEFAULT_TENANTS,
+)
+from mockserver.generation.dataset import dataset_records
+from mockserver.server.background import server_config
+from mockserver.server.logconfig import LOG_FORMATS, logging_config
+from mockserver.server.sockets import listen
+from mockserver.settings import Settings
+from mockserver.simulation.simulator import DEFAULT_SLOW_MS, Latency, SimulationConfig
+from mockserver.storage.fixturefile import FixtureError, dump_fixtures
+
+__all__ = ["EPILOG", "MAX_WORKERS", "SECRET_ENV", "banner", "build_parser", "main", "settings_from"]
 
 SECRET_ENV = "FLEXPORTAL_MOCK_CURSOR_SECRET"
 MAX_WORKERS = 64
@@ -58,9 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
+    parser.add_argument("--host", default=DEFAULT_HOST, help="interface to listen on (default: %(default)s)")
     parser.add_argument(
-        "--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: %(default)s)"
+        "--port", type=int, default=DEFAULT_PORT, help="port to listen on; 0 picks a free one (default: %(default)s)"
     )
     parser.add_argument(
         "--workers",
@@ -214,16 +224,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
     print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1], args.workers), flush=True)
-    config = uvicorn.Config(
+    config = server_config(
         # Workers are separate processes: each builds its own app from the same settings.
         app if args.workers == 1 else functools.partial(create_app, settings),
         factory=args.workers > 1,
         workers=args.workers,
         log_config=logging_config(args.log_format, args.log_level),
         log_level=args.log_level,
-        access_log=False,
-        server_header=False,
-        http=EnvelopeHttpToolsProtocol,
     )
     if settings.simulation.active:
         logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())
@@ -272,23 +279,3 @@ def _export(settings: Settings, target: str) -> int:
     else:
         Path(target).write_bytes(document)
     return 0
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """A listening TCP socket with Nagle's algorithm off.
-
-    asyncio turns Nagle off only for sockets whose protocol is explicitly TCP. Left on, a
-    response written as head and body waits for the client's delayed ACK: about 40 ms for
-    every request after the first on a keep-alive connection.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    return sock

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from mockserver.auth import is_valid_tenant_id
-from mockserver.simulation import SimulationConfig
+from mockserver.domain.auth import is_valid_tenant_id
+from mockserver.domain.defaults import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS
+from mockserver.simulation.simulator import SimulationConfig
 
-DEFAULT_SEED: Final = 7
-DEFAULT_CUSTOMERS: Final = 1000
-DEFAULT_TENANTS: Final = ("acme", "globex")
+__all__ = ["ANY_ORIGIN", "DEFAULT_CUSTOMERS", "DEFAULT_SEED", "DEFAULT_TENANTS", "MAX_CUSTOMERS", "ORIGIN", "Settings"]
+
 MAX_CUSTOMERS: Final = 5_000_000
-ANY_ORIGIN: Final = "*"
 ORIGIN: Final = re.compile(r"https?://[^/?#\s]+")
 
 

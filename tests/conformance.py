@@ -8,7 +8,7 @@ from typing import Any
 
 import schemathesis
 
-from mockserver.spec import documented_statuses, load_spec
+from mockserver.domain.spec import documented_statuses, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 

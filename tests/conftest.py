@@ -21,6 +21,18 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The suite starts dozens of Pythons (the kit, the mock, xdist's workers) that import the same
+    # modules; each would compile them again, and pytest re-rewrite its plugins' hundreds, when the
+    # environment forbids writing bytecode. Caching it changes only how fast they start.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files marked `slow` first (in their order), so xdist's workers do not end on one while the others idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def client_for(settings: Settings) -> TestClient:
     return TestClient(create_app(settings), raise_server_exceptions=True)
 

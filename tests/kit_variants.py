@@ -16,12 +16,12 @@ import orjson
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver import Settings, create_app
-from mockserver.cursor import CursorCodec, Fingerprint, Resume
-from mockserver.ordering import SortKey
-from mockserver.overlay import OverlaidStore
-from mockserver.query import ListQuery, fold_email
-from mockserver.store import Page, TenantStore
+from mockserver import Settings, create_app, served_state
+from mockserver.domain.cursor import CursorCodec, Fingerprint, Resume
+from mockserver.domain.ordering import SortKey
+from mockserver.domain.query import ListQuery, fold_email
+from mockserver.storage.overlay import OverlaidStore
+from mockserver.storage.seededindex import Page, TenantStore
 
 STRING_FIELDS = ("firstName", "lastName", "email")
 
@@ -31,7 +31,7 @@ def _with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]
 
     def factory(settings: Settings) -> ASGIApp:
         app = create_app(settings)
-        for store in app.state.data.values():
+        for store in served_state(app).values():
             store.base.__class__ = store_class
         return app
 
@@ -216,8 +216,8 @@ def _offset_cursors_without_controls(settings: Settings) -> ASGIApp:
 
 
 def _serving_offsets(app: Starlette) -> ASGIApp:
-    app.state.data.overlay = _OffsetCursors
-    app.state.data.reset()
+    served_state(app).overlay = _OffsetCursors
+    served_state(app).reset()
     return app
 
 

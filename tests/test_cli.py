@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from mockserver import __version__
-from mockserver.cli import listen
+from mockserver.server.sockets import listen
 from tests.serving import running_mock
 
 HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}

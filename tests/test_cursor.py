@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver import Settings
-from mockserver.cursor import CursorCodec
-from mockserver.errors import InvalidCursor
-from mockserver.query import MAX_CURSOR_LENGTH
+from mockserver.domain.cursor import CursorCodec
+from mockserver.domain.errors import InvalidCursor
+from mockserver.domain.query import MAX_CURSOR_LENGTH
 
 CODEC = CursorCodec(b"0123456789abcdef0123456789abcdef")
 FINGERPRINT = ["firstName", "asc", None, "business", True, None]

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from mockserver.spec import load_spec
+from mockserver.domain.spec import load_spec
 from tests.conftest import client_for
 
 

@@ -22,14 +22,14 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from mockserver import Settings, create_app
-from mockserver.accesslog import LOGGER as ACCESS_LOGGER
-from mockserver.fastpath import FastPath, customer_id_in
-from mockserver.ordering import SortKey
-from mockserver.query import ListQuery
-from mockserver.request import query_pairs
-from mockserver.simulation import SimulationConfig
-from mockserver.store import Page, TenantStore
+from mockserver import Settings, create_app, served_state
+from mockserver.domain.ordering import SortKey
+from mockserver.domain.query import ListQuery
+from mockserver.http.accesslog import LOGGER as ACCESS_LOGGER
+from mockserver.http.fastpath import FastPath, customer_id_in
+from mockserver.http.request import query_pairs
+from mockserver.simulation.simulator import SimulationConfig
+from mockserver.storage.seededindex import Page, TenantStore
 from tests.conftest import HEADERS
 
 APP = "http://localhost:5173"
@@ -169,7 +169,7 @@ def failing(pair: Pair) -> Pair:
     """`pair` with every tenant store failing to page, as a bug would."""
     for client in (pair.fast, pair.full):
         app: Any = client.app
-        for store in app.state.data.values():
+        for store in served_state(app).values():
             store.base.__class__ = FailingStore
     return pair
 

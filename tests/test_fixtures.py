@@ -2,7 +2,7 @@
 broken files fail at load naming what is wrong, and an exported dataset serves identical bytes.
 
 Expectations are computed here from the raw JSON (read with the standard library) and the
-contract's words in `openapi.yaml`, never with `mockserver.ordering`.
+contract's words in `openapi.yaml`, never with `mockserver.domain.ordering`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ import yaml
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from mockserver.customer import CustomerChecker
-from mockserver.dataset import dataset_records
-from mockserver.fixturefile import FixtureError, dump_fixtures, load_fixtures
+from mockserver.domain.customer import CustomerChecker
+from mockserver.generation.dataset import dataset_records
+from mockserver.storage.fixturefile import FixtureError, dump_fixtures, load_fixtures
 from tests.conftest import client_for, traverse
 from tests.expectations import PROFITABILITY
 

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mockserver.customer import CustomerChecker
-from mockserver.draws import Draws
-from mockserver.fixturefile import dump_fixtures
-from mockserver.generator import CHUNK, generate_customers
-from mockserver.identifiers import identifiers
-from mockserver.pools import build_pools
+from mockserver.domain.customer import CustomerChecker
+from mockserver.generation.draws import Draws
+from mockserver.generation.generator import CHUNK, generate_customers
+from mockserver.generation.identifiers import identifiers
+from mockserver.generation.pools import build_pools
+from mockserver.storage.fixturefile import dump_fixtures
 
 SORT_FIELDS = ["createdAt", "firstName", "lastName", "totalMonthlyRevenue", "totalDevicesRented"]
 

@@ -14,7 +14,7 @@ import httpx
 import orjson
 import pytest
 
-from mockserver.limits import MAX_HEAD_BYTES, MAX_QUERY_BYTES
+from mockserver.http.limits import MAX_HEAD_BYTES, MAX_QUERY_BYTES
 from tests.serving import RunningMock, running_mock
 
 KEY = "hostile-key"

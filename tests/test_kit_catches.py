@@ -22,6 +22,8 @@ from tests.kit_variants import CAUGHT_BY
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kit-secret-do-not-print-3141"
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class KitRun:

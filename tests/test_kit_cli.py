@@ -9,10 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.serving import running_mock
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "deploy-key-never-shown-2718"
+
+pytestmark = pytest.mark.slow
 
 
 def kit(*args: str, cwd: Path = ROOT, key: str | None = SECRET) -> subprocess.CompletedProcess[str]:

@@ -16,11 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from tests.serving import running_mock
 from tests.test_kit_cli import SECRET, kit
 
 # What the kit promises for a target it cannot use at all: a verdict within ten seconds.
 FAST_VERDICT = 10.0
+
+pytestmark = pytest.mark.slow
 
 
 def test_transient_gateway_errors_are_retried_and_the_run_passes() -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.serving import running_mock
 from tests.test_kit_cli import SECRET, kit
 
+pytestmark = pytest.mark.slow
 PROPERTY = "test_pagination_under_change"
 
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
-from mockserver.cli import listen
-from mockserver.protocol import EnvelopeHttpToolsProtocol, HeadWithBody
+from mockserver.server.background import BackgroundServer
+from mockserver.server.protocol import HeadWithBody
 
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
@@ -43,17 +40,11 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
 
 @pytest.fixture(scope="module")
 def address() -> Iterator[tuple[str, int]]:
-    sock = listen("127.0.0.1", 0)
-    config = uvicorn.Config(echo, http=EnvelopeHttpToolsProtocol, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    yield sock.getsockname()[:2]
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    server = BackgroundServer(echo, name="echo", lifespan="off")
+    server.start()
+    host, port = server.base_url.removeprefix("http://").split(":")
+    yield host, int(port)
+    server.stop()
 
 
 def exchange(address: tuple[str, int], *steps: bytes | str) -> list[bytes]:

@@ -2,15 +2,106 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
+import pytest
+from starlette.applications import Starlette
+
 import mockserver
 
+PUBLIC: dict[str, list[str]] = {
+    "mockserver": [
+        "Dataset",
+        "FlexportalMock",
+        "Latency",
+        "Settings",
+        "SimulationConfig",
+        "__version__",
+        "create_app",
+        "served_state",
+    ],
+    "mockserver.pytest_plugin": ["Dataset", "FlexportalMock", "MockConfig", "resolve_config"],
+    "mockserver.app": ["FastPathStarlette", "create_app", "served_state"],
+    "mockserver.settings": [
+        "ANY_ORIGIN",
+        "DEFAULT_CUSTOMERS",
+        "DEFAULT_SEED",
+        "DEFAULT_TENANTS",
+        "MAX_CUSTOMERS",
+        "ORIGIN",
+        "Settings",
+    ],
+    "mockserver.simulation.simulator": [
+        "DEFAULT_SLOW_MS",
+        "Latency",
+        "MAX_DELAY_MS",
+        "SIMULATED_ERRORS",
+        "SimulationConfig",
+        "Simulator",
+    ],
+    "mockserver.testing.handle": ["Dataset", "FlexportalMock", "MockInstance", "headers"],
+    "mockserver.storage.state": ["ServerState"],
+}
 
-def test_exports() -> None:
-    assert sorted(mockserver.__all__) == ["Settings", "__version__", "create_app"]
-    for name in mockserver.__all__:
-        assert hasattr(mockserver, name)
+
+def every_module() -> list[str]:
+    found = ["mockserver"]
+    found += [info.name for info in pkgutil.walk_packages(mockserver.__path__, "mockserver.")]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_exports_are_pinned(name: str) -> None:
+    assert sorted(importlib.import_module(name).__all__) == PUBLIC[name]
+
+
+@pytest.mark.parametrize("name", every_module())
+def test_every_module_says_what_it_exports(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = getattr(module, "__all__", None)
+    assert isinstance(exported, list), f"{name} has no __all__"
+    assert [export for export in exported if not hasattr(module, export)] == []
+
+
+def test_the_exports_are_the_real_things() -> None:
+    from mockserver.app import create_app, served_state
+    from mockserver.settings import Settings
+    from mockserver.simulation.simulator import SimulationConfig
+    from mockserver.testing.handle import Dataset, FlexportalMock
+
+    assert mockserver.create_app is create_app and mockserver.served_state is served_state
+    assert mockserver.Settings is Settings and mockserver.SimulationConfig is SimulationConfig
+    assert mockserver.Dataset is Dataset and mockserver.FlexportalMock is FlexportalMock
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = mockserver.nothing  # type: ignore[attr-defined]
+
+
+def test_served_state_is_what_the_app_serves() -> None:
+    app = mockserver.create_app(mockserver.Settings(customers=3, tenants=("acme",)))
+    state = mockserver.served_state(app)
+    assert list(state) == ["acme"] and len(state["acme"]) == 3
+    with pytest.raises(TypeError, match="create_app"):
+        mockserver.served_state(Starlette())
 
 
 def test_importing_the_package_does_no_work() -> None:
     """No dataset, Faker instance or app is created at import: configuration is passed in."""
     assert not [name for name, value in vars(mockserver).items() if type(value).__name__ in {"Starlette", "Faker"}]
+
+
+def test_the_fixture_handle_reaches_what_it_serves(flexportal_mock: mockserver.FlexportalMock) -> None:
+    """`FlexportalMock.state()` is the served state, writes included; `reset()` undoes them."""
+    import httpx
+
+    record = flexportal_mock.records()[0]
+    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
+    httpx.patch(url, json={"lastName": "Renamed"}, headers=flexportal_mock.headers).raise_for_status()
+    state = flexportal_mock.state()
+    assert state is mockserver.served_state(flexportal_mock.app)
+    served = state[flexportal_mock.tenant].record(record["customerId"])
+    assert served is not None and served["lastName"] == "Renamed"
+    flexportal_mock.reset()
+    served = state[flexportal_mock.tenant].record(record["customerId"])
+    assert served is not None and served["lastName"] == record["lastName"]
+    assert isinstance(flexportal_mock.dataset, mockserver.Dataset)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 # Loaded here, before pytester snapshots sys.modules, so its in-process runs do not import uvicorn anew each time.
-import mockserver.background  # noqa: F401
+import mockserver.server.background  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
@@ -66,7 +66,10 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
     heavy = {"starlette", "uvicorn", "faker", "httpx", "orjson", "jsonschema", "yaml", "sqlite3"}
-    heavy |= {f"mockserver.{name}" for name in ("app", "dataset", "generator", "settings", "background", "cli")}
+    heavy |= {
+        f"mockserver.{name}"
+        for name in ("app", "generation.dataset", "generation.generator", "settings", "server.background", "cli")
+    }
     assert "mockserver.pytest_plugin" in loaded
     assert not heavy & loaded
 
@@ -77,7 +80,8 @@ def test_a_run_that_uses_no_fixture_of_the_plugin_starts_and_imports_nothing(pyt
         import sys, threading
 
         def pytest_sessionfinish(session):
-            mock = {"mockserver.app", "mockserver.dataset", "mockserver.background", "uvicorn"} & set(sys.modules)
+            mock = {"mockserver.app", "mockserver.generation.dataset", "mockserver.server.background", "uvicorn"}
+            mock &= set(sys.modules)
             threads = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
             loaded = session.config.pluginmanager.has_plugin("flexportal_mock")
             print(f"REPORT loaded={loaded} mock={sorted(mock)} threads={threads}")
@@ -191,8 +195,8 @@ from pathlib import Path
 
 import pytest
 from mockserver import Settings
-from mockserver.dataset import dataset_records
-from mockserver.fixturefile import load_fixtures
+from mockserver.generation.dataset import dataset_records
+from mockserver.storage.fixturefile import load_fixtures
 
 SERVED = {}
 

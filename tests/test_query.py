@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.errors import InvalidCursor, InvalidParameter, UnknownParameter
-from mockserver.query import ListQuery, describe_fingerprint, fold_email, parse_list_query
+from mockserver.domain.errors import InvalidCursor, InvalidParameter, UnknownParameter
+from mockserver.domain.query import ListQuery, describe_fingerprint, fold_email, parse_list_query
 
 
 def test_defaults() -> None:

@@ -69,3 +69,16 @@ def test_every_option_is_in_the_command_line_table() -> None:
     }
     missing = sorted(option for option in options if f"`{option}" not in table)
     assert not missing, f"README's command line table lacks {missing}"
+
+
+def test_ci_runs_the_readme_test_command_linters_first() -> None:
+    """`.ci/run` runs the README's second command, which lints before it runs pytest."""
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^python3 -m venv \.venv && .*$", readme, re.MULTILINE)
+    assert len(commands) == 2, "README lost its two commands"
+    test_command = commands[1]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("python3 -m venv")]
+    assert ci == [test_command]
+    steps = [step.strip() for step in test_command.split("&&")]
+    linters = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy", ".venv/bin/lint-imports"]
+    assert steps[2:] == [*linters, ".venv/bin/python -m pytest"]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mockserver.fixturefile import load_fixtures
+from mockserver.storage.fixturefile import load_fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 

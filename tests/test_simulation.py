@@ -16,10 +16,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver.prefer import parse_prefer
-from mockserver.ratelimit import WINDOW_SECONDS, RateLimiter
-from mockserver.simulation import Latency, SimulationConfig
-from mockserver.spec import documented_statuses, load_spec
+from mockserver.domain.spec import documented_statuses, load_spec
+from mockserver.simulation.prefer import parse_prefer
+from mockserver.simulation.ratelimit import WINDOW_SECONDS, RateLimiter
+from mockserver.simulation.simulator import Latency, SimulationConfig
 from tests.conformance import assert_conforms
 from tests.conftest import HEADERS, client_for
 from tests.serving import running_mock

@@ -11,10 +11,11 @@ import pytest
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
-from mockserver import Settings, auth, ordering, query
-from mockserver.customer import PROFITABILITY_FIELDS
-from mockserver.errors import ApiError
-from mockserver.spec import load_spec, spec_bytes
+from mockserver import Settings
+from mockserver.domain import auth, ordering, query
+from mockserver.domain.customer import PROFITABILITY_FIELDS
+from mockserver.domain.errors import ApiError
+from mockserver.domain.spec import load_spec, spec_bytes
 from tests.conftest import client_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.columns import CodedColumn, PackedBytes, PackedText, compact_column
-from mockserver.customer import list_item
-from mockserver.details import DetailBodiesBuilder
-from mockserver.generator import generate_customers, generate_table
-from mockserver.lookup import HashLookup
-from mockserver.ordering import SORT_FIELDS, sort_key
-from mockserver.query import ListQuery
-from mockserver.sortindex import SortIndex
-from mockserver.store import GROUPS, TenantStore, bucket_layout, matching_groups
+from mockserver.domain.customer import list_item
+from mockserver.domain.ordering import SORT_FIELDS, sort_key
+from mockserver.domain.query import ListQuery
+from mockserver.generation.generator import generate_customers, generate_table
+from mockserver.storage.columns import CodedColumn, PackedBytes, PackedText, compact_column
+from mockserver.storage.details import DetailBodiesBuilder
+from mockserver.storage.lookup import HashLookup
+from mockserver.storage.seededindex import GROUPS, TenantStore, bucket_layout, matching_groups
+from mockserver.storage.sortindex import SortIndex
 
 # --- columns ---------------------------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""What a request says, read from the plain values ASGI gives: header values and query-string pairs.
+
+Both read exactly as Starlette's `Request` reads them, so the operations answer the same
+whether Starlette or the fast path (`fastpath.py`) hands them the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import unquote_plus
+
+__all__ = ["RawHeaders", "header_values", "query_pairs"]
+
+RawHeaders = Sequence[tuple[bytes, bytes]]
+"""ASGI's request headers: lower-case names and values, as bytes."""
+
+
+def header_values(headers: RawHeaders, name: bytes) -> list[str]:
+    """Every value of the header `name` (lower case), in order, decoded as latin-1."""
+    return [value.decode("latin-1") for key, value in headers if key == name]
+
+
+def query_pairs(query_string: bytes) -> list[tuple[str, str]]:
+    """The query string's `(name, value)` pairs, in order, blank values kept.
+
+    The same pairs as `urllib.parse.parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)`,
+    which Starlette uses, without its generality: only a part with `%` or `+` is unquoted.
+    """
+    pairs = []
+    for part in query_string.decode("latin-1").split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in part or "+" in part:
+            name, value = unquote_plus(name), unquote_plus(value)
+        pairs.append((name, value))
+    return pairs

@@ -1,0 +1,8 @@
+"""What a request may ask to be simulated, and doing it: latency, faults, forced statuses, empty and
+slow answers (`simulator`), the `Prefer` header (`prefer`) and per-key rate limits (`ratelimit`). It
+may import the domain and the standard library; nothing of HTTP, storage or generation.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
