@@ -22,6 +22,7 @@ from tests.reference.customers import BY_FIELD, COLUMNS
 from tests.reference.deployment import Deployment
 from tests.reference.errors import InvalidCursor, InvalidParameter, UnknownParameter
 
+# The deployment's own reading of openapi.yaml: independent of the mock's on purpose, as a real one is.
 PARAMETERS: Final = (
     "limit",
     "startAfter",
