@@ -15,7 +15,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The package's folder, not --pyargs: only a folder named on the command line has its
     # conftest (the kit's options) loaded before the options are parsed, wherever pytest runs.
     package = str(Path(__file__).resolve().parent)
-    return int(pytest.main([package, "-p", "no:cacheprovider", *args]))
+    # Start-up is most of a run that ends at its first request. Plugins for other test suites (the
+    # mock's fixtures, Faker's) are left out, and so is assertion rewriting, which would compile
+    # every module of Schemathesis' plugin anew where bytecode is not cached: the properties
+    # report through ContractViolation, not through introspected asserts.
+    quick = ["-p", "no:flexportal_mock", "-p", "no:faker", "--assert=plain"]
+    return int(pytest.main([package, "-p", "no:cacheprovider", *quick, *args]))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ A run may point at production, so the client sends nothing but GET, never more r
 the budget allows, never faster than the rate allows, waits when told to by a 429's
 `Retry-After`, verifies TLS, and keeps API keys out of everything it records. The one
 exception is `write`, which the pagination-under-change property uses only against a target
-that has shown, through a GET, that it is a mock offering control endpoints.
+that has shown, through a GET, that it is a mock offering control endpoints, or when the run
+was started with `--allow-writes`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any, Final
 from urllib.parse import quote, quote_plus
 
 import httpx
+
+from contract_tests.shares import Share
 
 # What httpx takes as a query: pairs, a mapping (values may be lists), or an encoded string.
 Params = Sequence[tuple[str, str]] | Mapping[str, Any] | str
@@ -54,15 +57,42 @@ class RateLimitedTooLong(TargetUnavailable):
 
 @dataclass
 class Budget:
-    """At most `limit` requests for the whole run (None: no limit)."""
+    """At most `limit` requests for the whole run (None: no limit), the last `reserve` of them for essential ones.
+
+    Essential requests undo what the run changed on a deployment; the reserve keeps them possible
+    after everything else has spent its share. The property under way spends its `share`, planned
+    in `planned`, plus whatever the properties before it left unspent of theirs.
+    """
 
     limit: int | None
     spent: int = 0
+    reserve: int = 0
+    planned: Mapping[str, int] = field(default_factory=dict)
+    share: Share | None = None
+    shares: dict[str, Share] = field(default_factory=dict)
+    _unspent: int = 0
 
-    def spend(self) -> None:
-        if self.limit is not None and self.spent >= self.limit:
+    def spend(self, *, essential: bool = False) -> None:
+        if self.share is not None and not essential:
+            self.share.check()
+        if self.limit is not None and self.spent >= self.limit - (0 if essential else self.reserve):
             raise BudgetExhausted(f"the request budget of {self.limit} is spent")
+        if self.share is not None and not essential:
+            self.share.spent += 1
         self.spent += 1
+
+    def open(self, name: str) -> Share:
+        """Start spending for property `name`: its planned share and what earlier properties left."""
+        planned = self.planned.get(name)
+        share = Share(name, None if planned is None else planned + self._unspent)
+        self.share = self.shares[name] = share
+        return share
+
+    def close(self) -> None:
+        """The property under way has ended; what it left of its share passes on to the next."""
+        if self.share is not None and self.share.limit is not None:
+            self._unspent = max(0, int(self.share.left))
+        self.share = None
 
 
 @dataclass
@@ -181,9 +211,15 @@ class KitClient:
         return self.send("GET", self.base_url + path, params, sent)
 
     def write(
-        self, method: str, path: str, body: Mapping[str, Any] | None, *, credentials: Credentials
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        *,
+        credentials: Credentials,
+        essential: bool = False,
     ) -> httpx.Response:
-        """One write (POST, PATCH) to a mock offering control endpoints, within the budget and rate.
+        """One write (POST, PATCH), within the budget and rate; `essential` for one that undoes an earlier write.
 
         It is retried like a GET: a write repeated after a lost answer changes the same customer
         again, or adds a customer, which the property that writes allows for.
@@ -192,7 +228,8 @@ class KitClient:
         content = None if body is None else json.dumps(body)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        return self._exchange(self._http.build_request(method, self.base_url + path, content=content, headers=headers))
+        request = self._http.build_request(method, self.base_url + path, content=content, headers=headers)
+        return self._exchange(request, essential=essential)
 
     def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
         """Send one request, waiting out 429s; anything but GET is refused before it leaves."""
@@ -206,12 +243,12 @@ class KitClient:
         )
         return self._exchange(request)
 
-    def _exchange(self, request: httpx.Request) -> httpx.Response:
+    def _exchange(self, request: httpx.Request, *, essential: bool = False) -> httpx.Response:
         """Send `request` until it gets a usable answer, waiting out 429s and retrying transient failures."""
         body = None if not request.content else request.content.decode("utf-8", "replace")
         failures = waits = 0
         while True:
-            response, problem = self._attempt(request, body)
+            response, problem, error = self._attempt(request, body, essential=essential)
             if response is not None and response.status_code == 429:
                 if waits == MAX_RATE_LIMITED_RETRIES:
                     raise RateLimitedTooLong(f"still rate limited after {MAX_RATE_LIMITED_RETRIES} waits")
@@ -222,29 +259,33 @@ class KitClient:
                 assert response is not None
                 return response
             if failures == self.retries:
-                raise TargetUnavailable(f"{request.method} {request.url.path}: {problem} ({failures + 1} attempts)")
+                attempts = f"{failures + 1} attempt{'s' if failures else ''}"
+                raise TargetUnavailable(f"{request.method} {request.url.path}: {problem} ({attempts})") from error
             self.pacer.hold(self.backoff * 2**failures)
             failures += 1
             self.retried += 1
 
-    def _attempt(self, request: httpx.Request, body: str | None = None) -> tuple[httpx.Response | None, str | None]:
-        """One try: the response, and what makes it unusable (a transient failure) if anything."""
+    def _attempt(
+        self, request: httpx.Request, body: str | None = None, *, essential: bool = False
+    ) -> tuple[httpx.Response | None, str | None, httpx.TransportError | None]:
+        """One try: the response, what makes it unusable (a transient failure) if anything, and the error, if any."""
         remaining = None if self.deadline is None else self.deadline - self.clock()
-        if remaining is not None and remaining <= 0:
+        if remaining is not None and remaining <= 0 and not essential:
             raise TargetUnavailable("the run's deadline has passed")
-        self.budget.spend()
+        self.budget.spend(essential=essential)
         self.pacer.wait()
-        timeout = self.timeout if remaining is None else max(0.001, min(self.timeout, remaining))
+        # An essential request (an undo) goes out after the deadline too, with the usual timeout.
+        timeout = self.timeout if remaining is None or essential else max(0.001, min(self.timeout, remaining))
         request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
         try:
             response = self._http.send(request)
             response.read()
         except httpx.TransportError as error:
             self._record(request, f"no response ({type(error).__name__})", body)
-            return None, f"no response ({type(error).__name__}: {error})"
+            return None, f"no response ({type(error).__name__}: {error})", error
         self._record(request, response.status_code, body)
         if response.status_code in TRANSIENT_STATUSES:
-            return response, f"{response.status_code} {response.reason_phrase}"
+            return response, f"{response.status_code} {response.reason_phrase}", None
         if (
             response.is_success
             and response.status_code != 204
@@ -254,8 +295,9 @@ class KitClient:
             return (
                 response,
                 f"a {response.status_code} answer that is not JSON ({response.headers.get('content-type')})",
+                None,
             )
-        return response, None
+        return response, None, None
 
     def _record(self, request: httpx.Request, status: int | str, body: str | None = None) -> None:
         shown = []

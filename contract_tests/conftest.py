@@ -11,39 +11,38 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 import pytest
 import schemathesis
 import yaml
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from contract_tests.budgeted import RunClient, one_example, plan_run, share_spent
 from contract_tests.client import (
     API_KEY_ENV,
     OTHER_API_KEY_ENV,
     Budget,
-    BudgetExhausted,
     Credentials,
-    KitClient,
     Pacer,
-    Params,
-    TargetUnavailable,
 )
 from contract_tests.collations import CollationError, collation
 from contract_tests.conformance import conformance_schema
 from contract_tests.contract import SpecError, contract_from_spec, load_spec
 from contract_tests.kit import Kit
 from contract_tests.ordering import TIE_DIRECTIONS
+from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
+from contract_tests.preflight import preflight
+from contract_tests.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
 from contract_tests.target import DEFAULT_APP, Target, in_process_target
 from contract_tests.violations import ContractViolation
 
-PROFILES: Final = {
+PROFILES: Final[dict[str, dict[str, Any]]] = {
     "ci": {"max_examples": 12, "derandomize": True, "database": None},
     "thorough": {"max_examples": 100},
 }
@@ -55,11 +54,7 @@ ENV: Final = {
     "other_api_key": OTHER_API_KEY_ENV,
     "profile": "FLEXPORTAL_KIT_PROFILE",
 }
-REPORT_KEY = pytest.StashKey[list[tuple[str, str, list[str]]]]()
-UNCHECKED_KEY = pytest.StashKey[dict[str, str]]()
-NOT_CHECKED: Final = "not checked"
-# Exit status of a run that found no violation but could not check everything (sysexits' EX_TEMPFAIL).
-INCOMPLETE: Final = 75
+RECORD_KEY = pytest.StashKey[RunRecord]()
 KIT_KEY = pytest.StashKey[Kit]()
 
 
@@ -83,9 +78,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--max-requests",
         type=int,
-        help="request budget for the whole run (default: 4000 against --base-url, none in-process)",
+        help=f"request budget for the whole run, divided among the properties (at least {MINIMUM_BUDGET} to check"
+        f" each; default: {DEFAULT_BUDGET} against --base-url, none in-process)",
     )
     group.addoption("--rate", type=float, help="at most this many requests per minute (a Starter plan allows 100)")
+    group.addoption(
+        "--plan",
+        choices=sorted(PLANS),
+        help="budget and rate for a FlexPortal plan: "
+        + "; ".join(f"{name}: {chosen.description}" for name, chosen in PLANS.items()),
+    )
     group.addoption(
         "--timeout", type=float, default=10.0, help="seconds to wait for each response (default: %(default)s)"
     )
@@ -118,6 +120,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--tie-breaker-direction", choices=TIE_DIRECTIONS, help="override the spec's tie-breaker direction")
     group.addoption("--strict-data", action="store_true", help="fail the run on data-consistency findings too")
+    group.addoption(
+        "--allow-writes",
+        action="store_true",
+        help="let test_pagination_under_change change customers through Update Customer (PATCH) on a deployment"
+        " that offers no control endpoints, putting every change back afterwards",
+    )
 
 
 def _usable_collation(name: str) -> str:
@@ -154,8 +162,10 @@ def pytest_configure(config: pytest.Config) -> None:
         f"flexportal-kit-{profile}",
         deadline=None,
         print_blob=False,
+        # No explain phase: its extra runs of a failing example would spend requests on commentary.
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
-        **PROFILES[profile],  # type: ignore[arg-type]
+        **PROFILES[profile],
     )
     hypothesis_settings.load_profile(f"flexportal-kit-{profile}")
     if profile == "ci":
@@ -163,8 +173,7 @@ def pytest_configure(config: pytest.Config) -> None:
         scratch = tempfile.mkdtemp(prefix="flexportal-kit-")
         set_hypothesis_home_dir(scratch)
         config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
-    config.stash[REPORT_KEY] = []
-    config.stash[UNCHECKED_KEY] = {}
+    config.stash[RECORD_KEY] = RunRecord()
 
 
 def _check_spec_collation(config: pytest.Config) -> None:
@@ -204,7 +213,9 @@ def spec(pytestconfig: pytest.Config) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> Iterator[Kit]:
+def kit(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]
+) -> Iterator[Kit]:
     contract = contract_from_spec(spec)
     rules = contract.ordering
     collation = pytestconfig.getoption("string_collation")
@@ -213,15 +224,19 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
         rules = replace(
             rules, collation=collation or rules.collation, tie_direction=tie_direction or rules.tie_direction
         )
-    budget = pytestconfig.getoption("max_requests")
-    if budget is None and not target.in_process:
-        budget = 4000
     deadline = pytestconfig.getoption("deadline")
-    client = _RunClient(
+    limit, rate = run_budget(
+        pytestconfig.getoption("max_requests"),
+        pytestconfig.getoption("plan"),
+        pytestconfig.getoption("rate"),
+        deadline,
+        in_process=target.in_process,
+    )
+    client = RunClient(
         target.base_url,
         tenant_header=contract.tenant_header,
-        budget=Budget(budget),
-        pacer=Pacer(pytestconfig.getoption("rate")),
+        budget=Budget(limit),
+        pacer=Pacer(rate),
         timeout=pytestconfig.getoption("timeout"),
         retries=pytestconfig.getoption("retries"),
         backoff=pytestconfig.getoption("backoff"),
@@ -237,9 +252,19 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
         client=client,
         max_pages=pytestconfig.getoption("max_pages"),
         strict_data=pytestconfig.getoption("strict_data"),
+        allow_writes=pytestconfig.getoption("allow_writes"),
     )
     pytestconfig.stash[KIT_KEY] = session
     try:
+        verdict = None if target.in_process else preflight(session)
+        if verdict is not None:
+            pytestconfig.stash[RECORD_KEY].verdict = verdict
+            pytest.exit(verdict.line, returncode=verdict.status)
+        properties = [item.name for item in request.session.items]
+        profile = option(pytestconfig, "profile") or "ci"
+        warning = plan_run(session, properties, limit, examples=int(PROFILES[profile]["max_examples"]))
+        if warning is not None:
+            pytestconfig.stash[RECORD_KEY].warnings.append(warning)
         yield session
     finally:
         client.close()
@@ -247,7 +272,45 @@ def kit(pytestconfig: pytest.Config, target: Target, spec: dict[str, Any]) -> It
 
 @pytest.fixture(scope="session")
 def openapi_schema(pytestconfig: pytest.Config, spec: dict[str, Any], kit: Kit) -> schemathesis.BaseSchema:
-    return conformance_schema(spec, kit, thorough=option(pytestconfig, "profile") == "thorough")
+    examples = kit.plan.examples.get("test_schema_conformance") if kit.plan is not None else None
+    return conformance_schema(spec, kit, thorough=option(pytestconfig, "profile") == "thorough", examples=examples)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Run a property within its share of the budget, counting the examples that ran to the end."""
+    kit = item.config.stash.get(KIT_KEY, None)
+    if kit is None or "kit" not in getattr(item, "fixturenames", ()):
+        return (yield)
+    share = kit.client.budget.open(item.name)
+    handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+    try:
+        if handle is not None:
+            # Hypothesis runs `inner_test` once per example; plugins may wrap it.
+            inner = handle.inner_test
+            handle.inner_test = one_example(kit, inner)
+            try:
+                return (yield)
+            finally:
+                handle.inner_test = inner
+        if "case" in getattr(item, "fixturenames", ()):
+            return (yield)  # Schemathesis: check_case counts each case as an example
+        with kit.example():
+            return (yield)
+    except BaseException as error:
+        spent = share_spent(error) if share.stopped else None
+        if spent is None:
+            raise
+        # The property stops here: its verdict is what its examples have shown so far.
+        if share.failure is not None:
+            kit.client.log[:] = share.failure_log
+            share.failure.add_note(f"(shrinking stopped: {spent}; this is the smallest failing example found)")
+            raise share.failure from None
+        if share.completed:
+            return None
+        raise pytest.skip.Exception(f"{NOT_CHECKED}: {spent}", _use_item_location=True) from None
+    finally:
+        kit.client.budget.close()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -255,35 +318,27 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    kit = item.config.stash.get(KIT_KEY, None)
+    if report.when == "call" and report.passed and kit is not None:
+        share = kit.client.budget.shares.get(item.name)
+        if share is not None and share.completed == 0:
+            # Passed without one example run to the end (Schemathesis lets a skipped case pass): not checked.
+            why = share.unavailable or share.stopped or "none of its examples ran to the end"
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), (item.location[1] or 0) + 1, f"Skipped: {NOT_CHECKED}: {why}")
     if (
         report.skipped
         and isinstance(report.longrepr, tuple)
         and report.longrepr[2].startswith(f"Skipped: {NOT_CHECKED}")
     ):
-        item.config.stash[UNCHECKED_KEY].setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
+        item.config.stash[RECORD_KEY].unchecked.setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
     if report.when == "call" and report.failed:
-        kit = getattr(item, "funcargs", {}).get("kit")
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
         title = _title(call.excinfo.value) if call.excinfo is not None else "failed"
-        item.config.stash[REPORT_KEY].append((item.name, title, curls))
+        item.config.stash[RECORD_KEY].failures.append((item.name, title, curls))
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
     return report
-
-
-class _RunClient(KitClient):
-    """Ends the property at hand at once, as not checked, when the run cannot check it.
-
-    A spent budget, a passed deadline or an unavailable target says nothing about the contract.
-    As a skip, unlike an error, it is not retried or shrunk by Hypothesis, so it costs no further
-    requests or time; the summary lists it and the exit status tells it from a violation.
-    """
-
-    def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
-        try:
-            return super().send(method, url, params, headers)
-        except (BudgetExhausted, TargetUnavailable) as error:
-            raise pytest.skip.Exception(f"{NOT_CHECKED}: {error}", _use_item_location=True) from None
 
 
 def _title(error: BaseException) -> str:
@@ -296,36 +351,14 @@ def _title(error: BaseException) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    failures = config.stash.get(REPORT_KEY, [])
-    kit = config.stash.get(KIT_KEY, None)
-    findings = kit.findings if kit is not None else []
-    unchecked = config.stash.get(UNCHECKED_KEY, {})
-    write = terminalreporter.write_line
     terminalreporter.section("FlexPortal contract kit")
-    if kit is not None:
-        where = "an in-process mock" if kit.target.in_process else kit.target.base_url
-        retried = f", {kit.client.retried} retried" if kit.client.retried else ""
-        write(f"target: {where}, tenant {kit.target.main.tenant}; {kit.client.budget.spent} requests sent{retried}")
-    if not failures and not unchecked:
-        write("every property checked holds")
-    elif not failures:
-        write(f"no violation found, but {len(unchecked)} properties could not be checked (exit status {INCOMPLETE})")
-    for name, title, curls in failures:
-        write(f"FAILED {name}: {title}")
-        shown = curls if len(curls) <= 12 else [*curls[:6], f"... {len(curls) - 12} more ...", *curls[-6:]]
-        for line in shown:
-            write(f"    {line}")
-    for name, reason in unchecked.items():
-        write(f"NOT CHECKED {name}: {reason.removeprefix(NOT_CHECKED + ': ')}")
-    if findings:
-        verdict = "failing the run" if config.getoption("strict_data") else "reported, not failing the run"
-        write(f"data consistency: {len(findings)} finding(s), {verdict}")
-        for finding in findings[:20]:
-            write(f"    {finding.rule}: {finding.customer_id}: {finding.detail}")
+    kit, record = config.stash.get(KIT_KEY, None), config.stash.get(RECORD_KEY, RunRecord())
+    for line in summary(kit, record, strict_data=config.getoption("strict_data")):
+        terminalreporter.write_line(line)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.stash.get(UNCHECKED_KEY, {}) and exitstatus == pytest.ExitCode.OK:
+    if session.config.stash.get(RECORD_KEY, RunRecord()).unchecked and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = INCOMPLETE
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote
 
 import httpx
+from hypothesis.errors import UnsatisfiedAssumption
 
-from contract_tests.client import Credentials, Exchange, KitClient
+from contract_tests.client import BudgetExhausted, Credentials, Exchange, KitClient, TargetUnavailable
 from contract_tests.consistency import Finding
 from contract_tests.contract import Contract, Ordering
 from contract_tests.order_evidence import OrderEvidence
+from contract_tests.plan import Plan
 from contract_tests.queries import Query
 from contract_tests.target import Target
 from contract_tests.traversal import Traversal, page_of, traverse
@@ -34,7 +37,11 @@ class Kit:
     client: KitClient
     max_pages: int
     strict_data: bool = False
+    allow_writes: bool = False
+    plan: Plan | None = None
     findings: list[Finding] = field(default_factory=list)
+    # Changes the kit made to a deployment and could not undo, one line each, for the summary.
+    unrestored: list[str] = field(default_factory=list)
     auth_checked: set[str] = field(default_factory=set)
     # What the run's traversals said about string orders, for the collation `any`.
     evidence: OrderEvidence = field(default_factory=OrderEvidence)
@@ -43,6 +50,28 @@ class Kit:
     def begin(self) -> None:
         """Forget the requests recorded so far: what follows is one example's reproduction."""
         self.client.log.clear()
+
+    @contextmanager
+    def example(self) -> Iterator[None]:
+        """One example of the property under way, counted against its share of the budget.
+
+        An example that would not fit what is left of the share ends the property instead of
+        starting; one that ends normally counts as checked; one that fails is kept, with its
+        requests, as the failure to report should the share run out while it is shrunk.
+        """
+        share = self.client.budget.share
+        if share is None:
+            yield
+            return
+        share.begin()
+        try:
+            yield
+        except UnsatisfiedAssumption:
+            raise
+        except Exception as error:
+            share.failed(error, self.client.log)
+            raise
+        share.passed()
 
     @property
     def recorded(self) -> list[Exchange]:
@@ -73,24 +102,43 @@ class Kit:
     def get_customer(self, customer_id: str, *, credentials: Credentials | None = None) -> httpx.Response:
         return self.client.get(self._customer_path(customer_id), credentials=credentials or self.target.main)
 
-    def controls(self) -> Mapping[str, str] | None:
-        """The target's control endpoints, when it is a mock that offers them (asked once, with a GET)."""
+    def controls(self, client: KitClient | None = None) -> Mapping[str, str] | None:
+        """The control endpoints of a mock that offers them (asked once, with a GET through `client`)."""
         if self._controls is None:
-            response = self.client.get(CONTROL_PATH, credentials=self.target.main)
+            response = (client or self.client).get(CONTROL_PATH, credentials=self.target.main)
             body = _json_object(response) if response.status_code == 200 else {}
             offered = {"orders", "reset"} <= body.keys() and all(isinstance(body[name], str) for name in body)
             self._controls = {name: body[name] for name in ("orders", "reset")} if offered else {}
         return self._controls or None
 
     def update_customer(self, customer_id: str, patch: Mapping[str, Any]) -> httpx.Response:
-        """Update Customer (a write: only for targets that offer `controls`)."""
+        """Update Customer: a write, only to a mock that offers `controls` or with writes allowed."""
+        if not (self.allow_writes or self.controls()):
+            raise PermissionError("the kit writes to a deployment only with --allow-writes")
         return self.client.write("PATCH", self._customer_path(customer_id), patch, credentials=self.target.main)
 
-    def control(self, name: str, body: Mapping[str, Any] | None = None) -> httpx.Response:
+    def restore_customer(self, customer_id: str, patch: Mapping[str, Any]) -> None:
+        """Put fields back with Update Customer; what fails is listed in `unrestored`, never raised.
+
+        The request is `essential`: it may use the budget's reserve, so a property whose share
+        ran out mid-example still undoes what it did.
+        """
+        path = self._customer_path(customer_id)
+        try:
+            response = self.client.write("PATCH", path, patch, credentials=self.target.main, essential=True)
+        except (BudgetExhausted, TargetUnavailable) as error:
+            self.unrestored.append(f"{customer_id}: PATCH {path} {dict(patch)} not sent ({error})")
+            return
+        if not response.is_success:
+            self.unrestored.append(
+                f"{customer_id}: PATCH {path} {dict(patch)} answered {response.status_code}: {response.text[:200]}"
+            )
+
+    def control(self, name: str, body: Mapping[str, Any] | None = None, *, essential: bool = False) -> httpx.Response:
         """POST to the control endpoint `name` (`orders`, `reset`) of a target that offers them."""
         controls = self.controls()
         assert controls is not None, "the target offers no control endpoints"
-        return self.client.write("POST", controls[name], body, credentials=self.target.main)
+        return self.client.write("POST", controls[name], body, credentials=self.target.main, essential=essential)
 
     def _customer_path(self, customer_id: str) -> str:
         return self.contract.get_path.replace("{" + self.contract.get_id_parameter + "}", quote(customer_id, safe=""))

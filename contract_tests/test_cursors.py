@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import string
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contract_tests import invariants
+from contract_tests.contract import Contract
+from contract_tests.forgery import Scalar, forgeries, read_cursor
 from contract_tests.kit import Kit
 from contract_tests.queries import Query, queries
+from contract_tests.traversal import Page
 
 CURSOR_DAMAGE = ("garbage", "truncated", "tampered", "oversized", "other query")
 URL_SAFE = string.ascii_letters + string.digits + "-_.~"
 
 
-def _cursor(kit: Kit, data: st.DataObject) -> tuple[Query, str]:
+def _cursor(kit: Kit, data: st.DataObject) -> tuple[Query, str, Page]:
     query = data.draw(queries(kit.contract), label="query")
-    cursor = kit.page(query).get(kit.contract.next_cursor_property)
+    page = kit.page(query)
+    cursor = page.get(kit.contract.next_cursor_property)
     assume(isinstance(cursor, str) and cursor)
-    return query, str(cursor)
+    return query, str(cursor), page
 
 
 @given(data=st.data())
 def test_cursor_replay(kit: Kit, data: st.DataObject) -> None:
     """Sending the same cursor twice gives the same page."""
     kit.begin()
-    query, cursor = _cursor(kit, data)
+    query, cursor, _ = _cursor(kit, data)
     invariants.check_same_page(kit.page(query, cursor=cursor), kit.page(query, cursor=cursor), cursor)
 
 
@@ -35,7 +41,7 @@ def test_cursor_robustness(kit: Kit, data: st.DataObject) -> None:
     """Garbage, truncated, tampered, oversized and other-query cursors get a documented 4xx, never a 5xx."""
     kit.begin()
     contract = kit.contract
-    query, cursor = _cursor(kit, data)
+    query, cursor, _ = _cursor(kit, data)
     damage = data.draw(st.sampled_from(CURSOR_DAMAGE), label="damage")
     sent_query = query
     if damage == "garbage":
@@ -54,6 +60,51 @@ def test_cursor_robustness(kit: Kit, data: st.DataObject) -> None:
     assume(bad and bad != cursor or damage == "other query")
     response = kit.list(sent_query, cursor=bad)
     invariants.check_rejected(response, contract.list_statuses, contract.error_schema, f"a {damage} cursor")
+
+
+@given(data=st.data())
+def test_cursor_forgery(kit: Kit, data: st.DataObject) -> None:
+    """A readable cursor edited where it names the position, a filter, the query or the tenant gets a documented 4xx.
+
+    Only for cursors that are base64 of JSON (with or without a signature part); an opaque
+    cursor is left to the tampering checks of `test_cursor_robustness`.
+    """
+    kit.begin()
+    contract = kit.contract
+    query, cursor, page = _cursor(kit, data)
+    readable = read_cursor(cursor)
+    if readable is None:
+        pytest.skip("the cursors are opaque (not base64 of JSON): test_cursor_robustness tampers with them")
+    other_tenant = kit.target.other.tenant if kit.target.other is not None else "kit-no-such-tenant"
+    known = [("the tenant", kit.target.main.tenant, other_tenant), *_recognisable(contract, query, page)]
+    forgery = data.draw(st.sampled_from(forgeries(readable, known)), label="forgery")
+    response = kit.list(query, cursor=forgery.token)
+    invariants.check_rejected(
+        response, contract.list_statuses, contract.error_schema, f"a forged cursor ({forgery.describe()})"
+    )
+
+
+def _recognisable(contract: Contract, query: Query, page: Page) -> list[tuple[str, Scalar, Scalar]]:
+    """Values a cursor of `query` after `page` may hold, as (kind, value, another value to put instead)."""
+    known: list[tuple[str, Scalar, Scalar]] = []
+    for rule in contract.partitioning_filters:
+        chosen = dict(query.filters).get(rule.parameter)
+        others = [value for value in rule.values if value != chosen]
+        if chosen is not None and others:
+            # A boolean filter's value may be stored as the JSON boolean rather than the query string's text.
+            spellings: list[Scalar] = [chosen, json.loads(chosen)] if chosen in ("true", "false") else [chosen]
+            for spelling in spellings:
+                known.append(("a filter", spelling, json.loads(others[0]) if spelling != chosen else others[0]))
+    sort_by = query.sort_by or contract.sort_default
+    other_sort = next((field for field in contract.sort_fields if field != sort_by), sort_by)
+    order = query.sort_order or contract.order_default
+    known += [("the sort", sort_by, other_sort), ("the order", order, "asc" if order == "desc" else "desc")]
+    items = page[contract.items_property]
+    if len(items) > 1:
+        first, last = items[0], items[-1]
+        for field in (contract.id_property, sort_by):
+            known.append(("the position", last.get(field), first.get(field)))
+    return known
 
 
 @given(data=st.data())

@@ -7,6 +7,7 @@ fails some or all requests the way gateways and overloaded servers do.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 from typing import Final
 
@@ -65,3 +66,28 @@ def html_instead_of_json(settings: Settings) -> ASGIApp:
 def hanging(settings: Settings) -> ASGIApp:
     """Every request is answered only after a long wait."""
     return _Faulty(create_app(settings), every=1, delay=30, body=b"{}", kind=b"application/json")
+
+
+class _ChangesOnce:
+    """Update Customer changes each customer once; a second PATCH of the same customer is refused with 403."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._changed: set[str] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "PATCH":
+            path = scope["path"]
+            if path in self._changed:
+                body = b'{"error":{"code":"FORBIDDEN","message":"this customer is locked"}}'
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 403, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            self._changed.add(path)
+        await self.app(scope, receive, send)
+
+
+def changes_each_customer_once(settings: Settings) -> ASGIApp:
+    """A deployment without control endpoints whose customers, once updated, cannot be changed back."""
+    return _ChangesOnce(create_app(dataclasses.replace(settings, control=False)))

@@ -13,9 +13,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app, served_state
+from mockserver.domain.cursor import CursorCodec, Fingerprint, Resume
 from mockserver.domain.ordering import SortKey
 from mockserver.domain.query import ListQuery, fold_email
 from mockserver.storage.overlay import OverlaidStore
@@ -205,7 +207,15 @@ class _OffsetCursors(OverlaidStore):
 
 
 def _offset_cursors(settings: Settings) -> ASGIApp:
-    app = create_app(settings)
+    return _serving_offsets(create_app(settings))
+
+
+def _offset_cursors_without_controls(settings: Settings) -> ASGIApp:
+    """Offset cursors on a server like a staging deployment: Update Customer, but no control endpoints."""
+    return _serving_offsets(create_app(dataclasses.replace(settings, control=False)))
+
+
+def _serving_offsets(app: Starlette) -> ASGIApp:
     served_state(app).overlay = _OffsetCursors
     served_state(app).reset()
     return app
@@ -228,6 +238,23 @@ def _tenants_leak(settings: Settings) -> ASGIApp:
     return _Rewrite(create_app(settings), request=everyone_is_the_first_tenant)
 
 
+class _UncheckedCodec(CursorCodec):
+    """Reads cursors without verifying their signature: whatever payload arrives is signed anew, then read."""
+
+    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
+        payload, _, _ = token.partition(".")
+        if payload.isascii():
+            token = f"{payload}.{self._mac(payload)}"
+        return super().decode(token, tenant, fingerprint)
+
+
+def _signature_never_checked(settings: Settings) -> ASGIApp:
+    app = create_app(settings)
+    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
+    endpoints._codec = _UncheckedCodec(settings.cursor_secret)
+    return app
+
+
 duplicate_at_page_boundaries = _with_store(_DuplicateAtBoundary)
 skipped_item_at_page_boundaries = _with_store(_SkipAtBoundary)
 ties_without_tie_breaker = _with_store(_TiesInAnyOrder)
@@ -241,6 +268,9 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+# Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
+offset_cursors_without_controls = _offset_cursors_without_controls
+cursor_signature_never_checked = _signature_never_checked
 
 # Each variant, and the property of the kit that must catch it.
 CAUGHT_BY = {
@@ -257,4 +287,5 @@ CAUGHT_BY = {
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",
     "offset_cursors_under_writes": "test_pagination_under_change",
+    "cursor_signature_never_checked": "test_cursor_forgery",
 }

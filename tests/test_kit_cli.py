@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,17 +43,34 @@ def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path:
     assert SECRET not in output and SECRET not in report.read_text()
 
 
+def test_every_property_is_checked_within_small_budgets_against_a_mock_started_by_hand() -> None:
+    properties = {"test_schema_conformance", "test_tenant_isolation", "test_pagination_under_change", "test_direction"}
+    with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
+        for budget in ("300", "600", "2000"):
+            result = kit("--base-url", mock.base_url, "--tenant", "acme", "--other-tenant", "globex",
+                         "--max-requests", budget)  # fmt: skip
+            assert result.returncode == 0, result.stdout[-3000:]
+            assert "every property checked holds" in result.stdout and "NOT CHECKED" not in result.stdout
+            assert "18 passed" in result.stdout, result.stdout[-1000:]
+            sent = re.search(rf"(\d+) requests sent of a budget of {budget}", result.stdout)
+            assert sent is not None and int(sent[1]) <= int(budget)
+            for name in properties:  # each listed with what it spent and at least one example
+                assert re.search(rf"{name} +\d+ / \d+ +[1-9]\d* examples? checked", result.stdout), name
+
+
 def test_a_deployment_needs_a_tenant_and_a_key() -> None:
     result = kit("--base-url", "http://127.0.0.1:9", "--tenant", "acme", key=None)
     assert result.returncode != 0
     assert "needs --tenant and an API key" in result.stdout + result.stderr
 
 
-def test_the_request_budget_stops_the_run_without_a_verdict() -> None:
+def test_a_budget_below_the_minimum_is_said_and_stops_the_run_without_a_verdict() -> None:
     result = kit("--max-requests", "30")
     assert result.returncode == 75, result.stdout[-3000:]
-    assert "NOT CHECKED test_schema_conformance: the request budget of 30 is spent" in result.stdout
-    assert "30 requests sent" in result.stdout
+    assert "WARNING the budget of 30 requests is below the " in result.stdout
+    assert "NOT CHECKED test_direction: the request budget of 30 is spent" in result.stdout
+    sent = re.search(r"(\d+) requests sent of a budget of 30", result.stdout)
+    assert sent is not None and int(sent[1]) <= 30
     assert "FAILED" not in result.stdout
 
 

@@ -1,7 +1,8 @@
 """The kit against targets with infrastructure trouble: it retries, never hangs, and keeps its verdicts apart.
 
 Exit status 0: every property held; 1: a contract violation; 75: no violation found, but the
-target could not be checked completely (unavailable, budget or deadline spent).
+target could not be checked completely (unavailable, budget or deadline spent); 69: the target
+could not be reached at all (connection refused, DNS, TLS); 77: it refused the key or tenant.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ import socket
 import struct
 import threading
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from tests.test_kit_cli import kit
+from tests.serving import running_mock
+from tests.test_kit_cli import SECRET, kit
+
+# What the kit promises for a target it cannot use at all: a verdict within ten seconds.
+FAST_VERDICT = 10.0
 
 pytestmark = pytest.mark.slow
 
@@ -33,13 +40,73 @@ def test_429_is_waited_out_and_the_run_passes() -> None:
     assert "-> 429" not in result.stdout  # nothing failed, so no request sequence is shown
 
 
-def test_an_unavailable_target_is_an_infrastructure_verdict_not_a_violation() -> None:
+def test_an_unavailable_target_is_an_infrastructure_verdict_not_a_violation(tmp_path: Path) -> None:
     started = time.monotonic()
-    result = kit("--app", "tests.kit_faults:always_unavailable", "--retries", "1", "--backoff", "0.01")
+    report = tmp_path / "kit.xml"
+    result = kit(
+        "--app", "tests.kit_faults:always_unavailable", "--retries", "1", "--backoff", "0.01",
+        "--junitxml", str(report),
+    )  # fmt: skip
     assert result.returncode == 75, result.stdout[-3000:]
     assert "FAILED" not in result.stdout
     assert "NOT CHECKED test_page_shape: GET /v1/customers: 503 Service Unavailable (2 attempts)" in result.stdout
     assert time.monotonic() - started < 120
+    # Schemathesis lets a test whose every case was skipped pass; the kit reports it as not checked, everywhere.
+    unchecked = "not checked: GET /v1/customers: 503 Service Unavailable (2 attempts)"
+    assert f"NOT CHECKED test_schema_conformance: {unchecked.removeprefix('not checked: ')}" in result.stdout
+    closing = result.stdout.strip().splitlines()[-1]
+    assert " passed" not in closing and " skipped" in closing, closing
+    cases = {case.get("name"): case for case in ET.parse(report).iter("testcase")}
+    skipped = cases["test_schema_conformance"].find("skipped")
+    assert skipped is not None and skipped.get("message") == unchecked
+    assert all(case.find("skipped") is not None for case in cases.values())
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound and released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def timed(*args: str, key: str = SECRET) -> tuple[float, str, int]:
+    started = time.monotonic()
+    result = kit(*args, key=key)
+    return time.monotonic() - started, result.stdout + result.stderr, result.returncode
+
+
+def test_a_refused_connection_ends_the_run_at_once_naming_the_cause() -> None:
+    port = free_port()
+    elapsed, output, status = timed("--base-url", f"http://127.0.0.1:{port}", "--tenant", "acme")
+    assert status == 69, output[-3000:]
+    assert f"target unreachable: 127.0.0.1:{port} refused the connection" in output
+    assert "passed" not in output and "NOT CHECKED" not in output
+    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
+
+
+def test_a_name_that_does_not_resolve_ends_the_run_at_once() -> None:
+    elapsed, output, status = timed("--base-url", "http://kit-no-such-host.invalid", "--tenant", "acme")
+    assert status == 69, output[-3000:]
+    assert "target unreachable: the name kit-no-such-host.invalid could not be resolved" in output
+    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
+
+
+def test_a_failed_tls_handshake_ends_the_run_at_once() -> None:
+    with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
+        https = mock.base_url.replace("http://", "https://")
+        elapsed, output, status = timed("--base-url", https, "--tenant", "acme")
+    assert status == 69, output[-3000:]
+    assert "target unreachable: the TLS handshake with 127.0.0.1:" in output
+    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
+
+
+def test_a_refused_key_ends_the_run_at_once() -> None:
+    with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
+        elapsed, output, status = timed("--base-url", mock.base_url, "--tenant", "acme", key="not-the-key-8086")
+    assert status == 77, output[-3000:]
+    assert "the API key was refused: GET /v1/customers as tenant acme answered 401" in output
+    assert "not-the-key-8086" not in output
+    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
 
 
 def test_html_pages_are_not_taken_for_answers() -> None:
