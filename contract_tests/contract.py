@@ -30,13 +30,15 @@ class Filter:
     """A query parameter that keeps only customers whose `field` passes `match` against its value.
 
     `values` are the parameter's possible values when it has only a few (an enum or a boolean,
-    as query strings), empty for a free-form value such as an email address.
+    as query strings), empty for a free-form value such as an email address. `max_length` is the
+    schema's bound on a free-form value: a longer one is invalid input, not a lookup.
     """
 
     parameter: str
     field: str
     match: str
     values: tuple[str, ...]
+    max_length: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +229,14 @@ def _filter(spec: dict[str, Any], parameter: dict[str, Any]) -> Filter:
         values: tuple[str, ...] = ("true", "false")
     else:
         values = tuple(str(value) for value in schema.get("enum", ()))
-    return Filter(parameter=parameter["name"], field=rule["field"], match=rule["match"], values=values)
+    max_length = schema.get("maxLength")
+    return Filter(
+        parameter=parameter["name"],
+        field=rule["field"],
+        match=rule["match"],
+        values=values,
+        max_length=int(max_length) if max_length is not None else None,
+    )
 
 
 def _statuses(operation: dict[str, Any]) -> frozenset[int]:

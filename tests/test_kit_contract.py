@@ -104,7 +104,7 @@ def test_filters(contract: Contract) -> None:
     assert contract.filters == (
         Filter(parameter="status", field="status", match="equals", values=("active", "inactive")),
         Filter(parameter="customerType", field="customerType", match="equals", values=("individual", "business")),
-        Filter(parameter="email", field="email", match="ascii-case-insensitive", values=()),
+        Filter(parameter="email", field="email", match="ascii-case-insensitive", values=(), max_length=254),
         Filter(parameter="hasActiveRentals", field="totalDevicesRented", match="positive", values=("true", "false")),
     )
     assert contract.filter("hasActiveRentals").field == "totalDevicesRented"
@@ -192,7 +192,7 @@ def test_every_name_comes_from_the_spec(spec: dict[str, Any]) -> None:
     assert contract.ordering.tie_breaker == "id"
     assert contract.ordering.tie_direction == "ascending"
     assert contract.ordering.collation == "casefold"
-    assert contract.filter("emailAddress") == Filter("emailAddress", "email", "ascii-case-insensitive", ())
+    assert contract.filter("emailAddress") == Filter("emailAddress", "email", "ascii-case-insensitive", (), max_length=254)
     assert contract.filter("status") == Filter("status", "state", "exact", ("active", "inactive"))
     with pytest.raises(KeyError):
         contract.filter("email")
