@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contract_tests import invariants
-from contract_tests.kit import Kit
-from contract_tests.queries import Query, queries
+from contract_tests.checks import invariants
+from contract_tests.run.kit import Kit
+from contract_tests.spec.queries import Query, queries
 from contract_tests.violations import ContractViolation
 
 EMAIL_VARIANTS = ("exact", "swapped case", "non-ASCII case", "prefix", "extended")

@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from contract_tests.target import serve_in_thread
+from contract_tests.run.target import serve_in_thread
 from tests.postgres import Cluster, private_cluster, unavailable
 from tests.reference import Deployment, create_app
 from tests.reference.database import create_tables, load

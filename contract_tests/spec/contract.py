@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import yaml
 
-from contract_tests.collations import CollationError, check_name
+from contract_tests.spec.collations import CollationError, check_name
 
 FILTER_MATCHES: Final = ("equals", "ascii-case-insensitive", "exact", "positive")
 FIELD_TYPES: Final = ("string", "number", "timestamp")
@@ -96,14 +96,13 @@ class Contract:
         return tuple(candidate for candidate in self.filters if candidate.values)
 
 
-def load_spec(path: Path | None = None) -> dict[str, Any]:
-    """The OpenAPI document at `path`, or the one shipped with the mock server when None."""
-    if path is None:
-        from contract_tests.target import bundled_spec
+def load_spec(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at `path`."""
+    return parse_spec(path.read_bytes())
 
-        data = bundled_spec()
-    else:
-        data = path.read_bytes()
+
+def parse_spec(data: bytes) -> dict[str, Any]:
+    """An OpenAPI document from its YAML (or JSON) bytes."""
     spec = yaml.safe_load(data)
     if not isinstance(spec, dict):
         raise SpecError("the spec is not a YAML mapping")
