@@ -185,12 +185,13 @@ def _queries(client: Client) -> dict[str, str]:
 
 def kit_traversal(base_url: str) -> dict[int, float]:
     """Pages a second of a whole traversal through the contract kit's client, by page size."""
-    from contract_tests.client import Budget, Credentials, KitClient, Pacer
-    from contract_tests.contract import contract_from_spec, load_spec
-    from contract_tests.ordering import ListOrder
-    from contract_tests.traversal import traverse
+    from contract_tests.run.target import spec_document
+    from contract_tests.spec.contract import contract_from_spec
+    from contract_tests.spec.ordering import ListOrder
+    from contract_tests.transport.client import Budget, Credentials, KitClient, Pacer
+    from contract_tests.transport.traversal import traverse
 
-    contract = contract_from_spec(load_spec())
+    contract = contract_from_spec(spec_document())
     order = ListOrder(sort_by="createdAt", descending=True, rules=contract.ordering)
     rates = {}
     for limit in (50, 100):

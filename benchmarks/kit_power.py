@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET
+from contract_tests.run.plan import DEFAULT_BUDGET, MINIMUM_BUDGET
 from tests.kit_variants import CAUGHT_BY
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,23 +23,23 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from contract_tests.budgeted import RunClient, one_example, plan_run, share_spent
-from contract_tests.client import (
+from contract_tests.run.budgeted import RunClient, one_example, plan_run, share_spent
+from contract_tests.run.conformance import conformance_schema
+from contract_tests.run.kit import Kit
+from contract_tests.run.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
+from contract_tests.run.preflight import preflight
+from contract_tests.run.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
+from contract_tests.run.target import DEFAULT_APP, Target, in_process_target, spec_document
+from contract_tests.spec.collations import CollationError, collation
+from contract_tests.spec.contract import SpecError, contract_from_spec
+from contract_tests.spec.ordering import TIE_DIRECTIONS
+from contract_tests.transport.client import (
     API_KEY_ENV,
     OTHER_API_KEY_ENV,
     Budget,
     Credentials,
     Pacer,
 )
-from contract_tests.collations import CollationError, collation
-from contract_tests.conformance import conformance_schema
-from contract_tests.contract import SpecError, contract_from_spec, load_spec
-from contract_tests.kit import Kit
-from contract_tests.ordering import TIE_DIRECTIONS
-from contract_tests.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
-from contract_tests.preflight import preflight
-from contract_tests.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
-from contract_tests.target import DEFAULT_APP, Target, in_process_target
 from contract_tests.violations import ContractViolation
 
 PROFILES: Final[dict[str, dict[str, Any]]] = {
@@ -181,7 +181,7 @@ def _check_spec_collation(config: pytest.Config) -> None:
     if config.getoption("string_collation") is not None:
         return
     try:
-        name = contract_from_spec(load_spec(config.getoption("spec"))).ordering.collation
+        name = contract_from_spec(spec_document(config.getoption("spec"))).ordering.collation
     except (OSError, SpecError, yaml.YAMLError):
         return  # the spec fixture reports it
     try:
@@ -209,7 +209,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
 
 @pytest.fixture(scope="session")
 def spec(pytestconfig: pytest.Config) -> dict[str, Any]:
-    return load_spec(pytestconfig.getoption("spec"))
+    return spec_document(pytestconfig.getoption("spec"))
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contract_tests import invariants
-from contract_tests.kit import Kit
-from contract_tests.queries import queries
+from contract_tests.checks import invariants
+from contract_tests.run.kit import Kit
+from contract_tests.spec.queries import queries
 
 WRONG_KEY = "kit-wrong-key"
 UNKNOWN_TENANT = "kit-no-such-tenant"

@@ -24,10 +24,10 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from contract_tests import invariants
-from contract_tests.kit import Kit
-from contract_tests.queries import queries
-from contract_tests.traversal import Traversal
+from contract_tests.checks import invariants
+from contract_tests.run.kit import Kit
+from contract_tests.spec.queries import queries
+from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
 
 NAMES = st.text(alphabet="AZaz09ÉéŁß-", min_size=1, max_size=6)

@@ -6,8 +6,8 @@ from typing import Any
 
 import schemathesis
 
-from contract_tests.conformance import check_case
-from contract_tests.kit import Kit
+from contract_tests.run.conformance import check_case
+from contract_tests.run.kit import Kit
 
 schema = schemathesis.pytest.from_fixture("openapi_schema")
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contract_tests import invariants
-from contract_tests.contract import Contract
-from contract_tests.forgery import Scalar, forgeries, read_cursor
-from contract_tests.kit import Kit
-from contract_tests.queries import Query, queries
-from contract_tests.traversal import Page
+from contract_tests.checks import invariants
+from contract_tests.checks.forgery import Scalar, forgeries, read_cursor
+from contract_tests.run.kit import Kit
+from contract_tests.spec.contract import Contract
+from contract_tests.spec.queries import Query, queries
+from contract_tests.transport.traversal import Page
 
 CURSOR_DAMAGE = ("garbage", "truncated", "tampered", "oversized", "other query")
 URL_SAFE = string.ascii_letters + string.digits + "-_.~"

@@ -6,9 +6,9 @@ the run only with `--strict-data`.
 
 from __future__ import annotations
 
-from contract_tests.consistency import data_findings
-from contract_tests.kit import Kit
-from contract_tests.queries import Query
+from contract_tests.checks.consistency import data_findings
+from contract_tests.run.kit import Kit
+from contract_tests.spec.queries import Query
 from contract_tests.violations import ContractViolation
 
 

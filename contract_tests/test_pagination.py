@@ -7,9 +7,9 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests import agreement, invariants
-from contract_tests.kit import Kit
-from contract_tests.queries import limits, queries
+from contract_tests.checks import agreement, invariants
+from contract_tests.run.kit import Kit
+from contract_tests.spec.queries import limits, queries
 
 
 @given(data=st.data())

@@ -11,6 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
+from tests.postgres import Cluster, private_cluster, unavailable
 
 # Shared machines are noisy: no per-example deadline; in CI, the same examples on every run.
 hypothesis_settings.register_profile("dev", deadline=None)
@@ -61,3 +62,13 @@ def small_settings() -> Settings:
 def client(small_settings: Settings) -> Iterator[TestClient]:
     with client_for(small_settings) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A private PostgreSQL 15 cluster for the session; the tests using it skip where it cannot start."""
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with private_cluster() as cluster:
+        yield cluster

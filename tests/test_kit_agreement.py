@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 
-from contract_tests import agreement
-from contract_tests.collations import CollationError, collation
-from contract_tests.contract import Contract, contract_from_spec, load_spec
-from contract_tests.ordering import Item, ListOrder
-from contract_tests.traversal import Traversal
+from contract_tests.checks import agreement
+from contract_tests.run.target import spec_document
+from contract_tests.spec.collations import CollationError, collation
+from contract_tests.spec.contract import Contract, contract_from_spec
+from contract_tests.spec.ordering import Item, ListOrder
+from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
 
-CONTRACT: Contract = contract_from_spec(load_spec())
+CONTRACT: Contract = contract_from_spec(spec_document())
 STATUS = CONTRACT.filter("status")
 NAMES = ("Obama", "O'Brien", "zara", "Zara", "Émile", "Emile", "emile", "Łukasz", "Lukas", "de la Cruz", "Dela", "Zoë")
 

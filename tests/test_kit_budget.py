@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.client import Budget, BudgetExhausted
-from contract_tests.plan import (
+from contract_tests.run.plan import (
     DEFAULT_BUDGET,
     MIN_PAGES,
     MINIMUM_BUDGET,
@@ -17,7 +16,8 @@ from contract_tests.plan import (
     plan,
     run_budget,
 )
-from contract_tests.shares import ShareSpent
+from contract_tests.transport.client import Budget, BudgetExhausted
+from contract_tests.transport.shares import ShareSpent
 
 EVERY_PROPERTY = list(NEEDS)
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from contract_tests.client import (
+from contract_tests.transport.client import (
     API_KEY_ENV,
     MAX_RATE_LIMITED_RETRIES,
     MAX_RETRY_AFTER,

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from contract_tests.contract import Contract, Filter, Ordering, SpecError, contract_from_spec, load_spec
+from contract_tests.run.target import spec_document
+from contract_tests.spec.contract import Contract, Filter, Ordering, SpecError, contract_from_spec, load_spec
 
 LIST = ("paths", "/v1/customers", "get")
 GET = ("paths", "/v1/customers/{customerId}", "get")
@@ -17,7 +18,7 @@ GET = ("paths", "/v1/customers/{customerId}", "get")
 
 @pytest.fixture(scope="module")
 def shipped_spec() -> dict[str, Any]:
-    return load_spec()
+    return spec_document()
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_filters(contract: Contract) -> None:
     assert contract.filters == (
         Filter(parameter="status", field="status", match="equals", values=("active", "inactive")),
         Filter(parameter="customerType", field="customerType", match="equals", values=("individual", "business")),
-        Filter(parameter="email", field="email", match="ascii-case-insensitive", values=()),
+        Filter(parameter="email", field="email", match="ascii-case-insensitive", values=(), max_length=254),
         Filter(parameter="hasActiveRentals", field="totalDevicesRented", match="positive", values=("true", "false")),
     )
     assert contract.filter("hasActiveRentals").field == "totalDevicesRented"
@@ -192,7 +193,9 @@ def test_every_name_comes_from_the_spec(spec: dict[str, Any]) -> None:
     assert contract.ordering.tie_breaker == "id"
     assert contract.ordering.tie_direction == "ascending"
     assert contract.ordering.collation == "casefold"
-    assert contract.filter("emailAddress") == Filter("emailAddress", "email", "ascii-case-insensitive", ())
+    assert contract.filter("emailAddress") == Filter(
+        "emailAddress", "email", "ascii-case-insensitive", (), max_length=254
+    )
     assert contract.filter("status") == Filter("status", "state", "exact", ("active", "inactive"))
     with pytest.raises(KeyError):
         contract.filter("email")

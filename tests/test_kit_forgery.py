@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from contract_tests.forgery import encode, forgeries, leaves, read_cursor, replaced
+from contract_tests.checks.forgery import encode, forgeries, leaves, read_cursor, replaced
 
 
 def b64(value: object, *, urlsafe: bool = True, padded: bool = False) -> str:

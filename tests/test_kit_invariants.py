@@ -9,15 +9,16 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests import agreement, invariants
-from contract_tests.consistency import RULES, UNIQUE_EMAIL, Finding, data_findings
-from contract_tests.contract import Contract, contract_from_spec, load_spec
-from contract_tests.ordering import Item, ListOrder
+from contract_tests.checks import agreement, invariants
+from contract_tests.checks.consistency import RULES, UNIQUE_EMAIL, Finding, data_findings
+from contract_tests.run.target import spec_document
+from contract_tests.spec.contract import Contract, contract_from_spec
+from contract_tests.spec.ordering import Item, ListOrder
 from contract_tests.test_lookup import UNICODE_CASE_TWINS, non_ascii_case
-from contract_tests.traversal import Page, Traversal
+from contract_tests.transport.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 
-CONTRACT: Contract = contract_from_spec(load_spec())
+CONTRACT: Contract = contract_from_spec(spec_document())
 STATUS = CONTRACT.filter("status")
 EMAIL = CONTRACT.filter("email")
 RENTALS = CONTRACT.filter("hasActiveRentals")

@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 
-from contract_tests import invariants
-from contract_tests.collations import CollationError, collation
-from contract_tests.contract import Contract, contract_from_spec, load_spec
-from contract_tests.order_evidence import OrderEvidence, runs, statements
-from contract_tests.ordering import Item, ListOrder
-from contract_tests.traversal import Traversal
+from contract_tests.checks import invariants
+from contract_tests.checks.order_evidence import OrderEvidence, runs, statements
+from contract_tests.run.target import spec_document
+from contract_tests.spec.collations import CollationError, collation
+from contract_tests.spec.contract import Contract, contract_from_spec
+from contract_tests.spec.ordering import Item, ListOrder
+from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
 
-CONTRACT: Contract = contract_from_spec(load_spec())
+CONTRACT: Contract = contract_from_spec(spec_document())
 OUT_OF_ORDER = "customers are out of order"
 NO_SINGLE_ORDER = "customers are in no single order"
 

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from contract_tests.collations import COLLATIONS, CollationError, candidates, check_name, collation
-from contract_tests.contract import Ordering, contract_from_spec, load_spec
-from contract_tests.ordering import TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
+from contract_tests.run.target import spec_document
+from contract_tests.spec.collations import COLLATIONS, CollationError, candidates, check_name, collation
+from contract_tests.spec.contract import Ordering, contract_from_spec
+from contract_tests.spec.ordering import TIE_DIRECTIONS, Item, ListOrder, parse_timestamp
 
-SHIPPED = contract_from_spec(load_spec()).ordering
+SHIPPED = contract_from_spec(spec_document()).ordering
 
 
 def rules(**changes: Any) -> Ordering:

@@ -88,20 +88,3 @@ def test_served_state_is_what_the_app_serves() -> None:
 def test_importing_the_package_does_no_work() -> None:
     """No dataset, Faker instance or app is created at import: configuration is passed in."""
     assert not [name for name, value in vars(mockserver).items() if type(value).__name__ in {"Starlette", "Faker"}]
-
-
-def test_the_fixture_handle_reaches_what_it_serves(flexportal_mock: mockserver.FlexportalMock) -> None:
-    """`FlexportalMock.state()` is the served state, writes included; `reset()` undoes them."""
-    import httpx
-
-    record = flexportal_mock.records()[0]
-    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
-    httpx.patch(url, json={"lastName": "Renamed"}, headers=flexportal_mock.headers).raise_for_status()
-    state = flexportal_mock.state()
-    assert state is mockserver.served_state(flexportal_mock.app)
-    served = state[flexportal_mock.tenant].record(record["customerId"])
-    assert served is not None and served["lastName"] == "Renamed"
-    flexportal_mock.reset()
-    served = state[flexportal_mock.tenant].record(record["customerId"])
-    assert served is not None and served["lastName"] == record["lastName"]
-    assert isinstance(flexportal_mock.dataset, mockserver.Dataset)

@@ -175,6 +175,18 @@ def test_only_its_key_and_tenants_get_in(flexportal_mock):
     assert httpx.get(url, headers={**flexportal_mock.headers, "Authorization": "Bearer nope"}).status_code == 401
     assert httpx.get(url, headers={**flexportal_mock.headers, "Tenant-ID": "initech"}).status_code == 403
 
+def test_state_is_what_it_serves_and_reset_undoes_writes(flexportal_mock):
+    import mockserver
+    record = flexportal_mock.records()[0]
+    url = flexportal_mock.url(f"/v1/customers/{record['customerId']}")
+    httpx.patch(url, json={"lastName": "Renamed"}, headers=flexportal_mock.headers).raise_for_status()
+    state = flexportal_mock.state()
+    assert state is mockserver.served_state(flexportal_mock.app)
+    assert state[flexportal_mock.tenant].record(record["customerId"])["lastName"] == "Renamed"
+    flexportal_mock.reset()
+    assert state[flexportal_mock.tenant].record(record["customerId"])["lastName"] == record["lastName"]
+    assert isinstance(flexportal_mock.dataset, mockserver.Dataset)
+
 def test_one_server_serves_the_whole_session(flexportal_mock):
     assert SERVED == [flexportal_mock.base_url]
 """
@@ -183,7 +195,7 @@ def test_one_server_serves_the_whole_session(flexportal_mock):
 def test_the_served_mock_says_where_and_as_whom_and_answers_as_its_records_predict(pytester: pytest.Pytester) -> None:
     project(pytester, test_served=SERVED_TESTS)
     result = pytester.runpytest("-s")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
     (base_url,) = re.findall(r"SERVED (\S+)", result.stdout.str())
     assert not servers_running(), "the session's end stops its servers"
     with pytest.raises(ConnectionRefusedError):

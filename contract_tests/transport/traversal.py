@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import orjson
 
-from contract_tests.client import Credentials, KitClient
-from contract_tests.contract import Contract
-from contract_tests.ordering import Item, ListOrder
+from contract_tests.spec.contract import Contract
+from contract_tests.spec.ordering import Item, ListOrder
+from contract_tests.transport.client import Credentials, KitClient
 from contract_tests.violations import ContractViolation
 
 # Failures point at the property that found them, not at these helpers.

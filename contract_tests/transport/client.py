@@ -22,7 +22,7 @@ from urllib.parse import quote, quote_plus
 
 import httpx
 
-from contract_tests.shares import Share
+from contract_tests.transport.shares import Share
 
 # What httpx takes as a query: pairs, a mapping (values may be lists), or an encoded string.
 Params = Sequence[tuple[str, str]] | Mapping[str, Any] | str

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import cmp_to_key
 from typing import Any, Final
 
-from contract_tests.collations import Collation, collation
-from contract_tests.contract import Ordering
+from contract_tests.spec.collations import Collation, collation
+from contract_tests.spec.contract import Ordering
 
 Item = Mapping[str, Any]
 

@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 import jsonschema
 
-from contract_tests.collations import COLLATIONS, candidates
-from contract_tests.contract import Contract, Filter
-from contract_tests.order_evidence import OrderEvidence, statements
-from contract_tests.ordering import Item, ListOrder
-from contract_tests.traversal import Page, Traversal
+from contract_tests.checks.order_evidence import OrderEvidence, statements
+from contract_tests.spec.collations import COLLATIONS, candidates
+from contract_tests.spec.contract import Contract, Filter
+from contract_tests.spec.ordering import Item, ListOrder
+from contract_tests.transport.traversal import Page, Traversal
 from contract_tests.violations import ContractViolation
 
 # Failures point at the property that found them, not at these helpers.

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contract_tests.client import Credentials, KitClient, TargetUnavailable
-from contract_tests.kit import Kit
+from contract_tests.run.kit import Kit
+from contract_tests.transport.client import Credentials, KitClient, TargetUnavailable
 
 # Exit statuses (sysexits.h): the target could not be reached; the target refused the credentials.
 UNREACHABLE: Final = 69

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contract_tests.client import Exchange
+    from contract_tests.transport.client import Exchange
 
 
 class ShareSpent(BaseException):

@@ -11,14 +11,14 @@ from urllib.parse import quote
 import httpx
 from hypothesis.errors import UnsatisfiedAssumption
 
-from contract_tests.client import BudgetExhausted, Credentials, Exchange, KitClient, TargetUnavailable
-from contract_tests.consistency import Finding
-from contract_tests.contract import Contract, Ordering
-from contract_tests.order_evidence import OrderEvidence
-from contract_tests.plan import Plan
-from contract_tests.queries import Query
-from contract_tests.target import Target
-from contract_tests.traversal import Traversal, page_of, traverse
+from contract_tests.checks.consistency import Finding
+from contract_tests.checks.order_evidence import OrderEvidence
+from contract_tests.run.plan import Plan
+from contract_tests.run.target import Target
+from contract_tests.spec.contract import Contract, Ordering
+from contract_tests.spec.queries import Query
+from contract_tests.transport.client import BudgetExhausted, Credentials, Exchange, KitClient, TargetUnavailable
+from contract_tests.transport.traversal import Traversal, page_of, traverse
 
 # Where a mock describes its control endpoints; the real API answers 404 there.
 CONTROL_PATH: Final = "/_mock"

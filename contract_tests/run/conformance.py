@@ -15,8 +15,8 @@ import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from contract_tests.kit import Kit
-from contract_tests.shares import ShareSpent
+from contract_tests.run.kit import Kit
+from contract_tests.transport.shares import ShareSpent
 from contract_tests.violations import ContractViolation
 
 CHECKS: Final = (

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from contract_tests.contract import Contract, Ordering
-from contract_tests.ordering import ListOrder
+from contract_tests.spec.contract import Contract, Ordering
+from contract_tests.spec.ordering import ListOrder
 
 
 @dataclass(frozen=True, slots=True)

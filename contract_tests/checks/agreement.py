@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from contract_tests.contract import Filter
-from contract_tests.invariants import matches
-from contract_tests.ordering import Item, ListOrder
-from contract_tests.traversal import Traversal
+from contract_tests.checks.invariants import matches
+from contract_tests.spec.contract import Filter
+from contract_tests.spec.ordering import Item, ListOrder
+from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
 
 # Failures point at the property that found them, not at these helpers.

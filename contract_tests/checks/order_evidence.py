@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
-from contract_tests.ordering import Item, ListOrder
+from contract_tests.spec.ordering import Item, ListOrder
 from contract_tests.violations import ContractViolation
 
 # Failures point at the property that found them, not at these helpers.

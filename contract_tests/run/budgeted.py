@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.client import BudgetExhausted, KitClient, TargetUnavailable
-from contract_tests.kit import Kit
-from contract_tests.plan import minimum_budget, plan
-from contract_tests.shares import ShareSpent
-from contract_tests.summary import NOT_CHECKED
+from contract_tests.run.kit import Kit
+from contract_tests.run.plan import minimum_budget, plan
+from contract_tests.run.summary import NOT_CHECKED
+from contract_tests.transport.client import BudgetExhausted, KitClient, TargetUnavailable
+from contract_tests.transport.shares import ShareSpent
 
 
 def plan_run(kit: Kit, properties: list[str], limit: int | None, *, examples: int) -> str | None:

@@ -11,9 +11,11 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
-from contract_tests.client import OTHER_API_KEY_ENV, Credentials
+from contract_tests.spec.contract import load_spec, parse_spec
+from contract_tests.transport.client import OTHER_API_KEY_ENV, Credentials
 from mockserver.domain.defaults import DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS
 
 DEFAULT_APP: Final = "mockserver:create_app"
@@ -46,6 +48,11 @@ def bundled_spec() -> bytes:
     from mockserver.domain.spec import spec_bytes
 
     return spec_bytes()
+
+
+def spec_document(path: Path | None = None) -> dict[str, Any]:
+    """The OpenAPI document at `path`, or the one shipped with the mock server when None."""
+    return load_spec(path) if path is not None else parse_spec(bundled_spec())
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import yaml
 
-from contract_tests.collations import CollationError, check_name
+from contract_tests.spec.collations import CollationError, check_name
 
 FILTER_MATCHES: Final = ("equals", "ascii-case-insensitive", "exact", "positive")
 FIELD_TYPES: Final = ("string", "number", "timestamp")
@@ -30,13 +30,15 @@ class Filter:
     """A query parameter that keeps only customers whose `field` passes `match` against its value.
 
     `values` are the parameter's possible values when it has only a few (an enum or a boolean,
-    as query strings), empty for a free-form value such as an email address.
+    as query strings), empty for a free-form value such as an email address. `max_length` is the
+    schema's bound on a free-form value: a longer one is invalid input, not a lookup.
     """
 
     parameter: str
     field: str
     match: str
     values: tuple[str, ...]
+    max_length: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +96,13 @@ class Contract:
         return tuple(candidate for candidate in self.filters if candidate.values)
 
 
-def load_spec(path: Path | None = None) -> dict[str, Any]:
-    """The OpenAPI document at `path`, or the one shipped with the mock server when None."""
-    if path is None:
-        from contract_tests.target import bundled_spec
+def load_spec(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at `path`."""
+    return parse_spec(path.read_bytes())
 
-        data = bundled_spec()
-    else:
-        data = path.read_bytes()
+
+def parse_spec(data: bytes) -> dict[str, Any]:
+    """An OpenAPI document from its YAML (or JSON) bytes."""
     spec = yaml.safe_load(data)
     if not isinstance(spec, dict):
         raise SpecError("the spec is not a YAML mapping")
@@ -227,7 +228,14 @@ def _filter(spec: dict[str, Any], parameter: dict[str, Any]) -> Filter:
         values: tuple[str, ...] = ("true", "false")
     else:
         values = tuple(str(value) for value in schema.get("enum", ()))
-    return Filter(parameter=parameter["name"], field=rule["field"], match=rule["match"], values=values)
+    max_length = schema.get("maxLength")
+    return Filter(
+        parameter=parameter["name"],
+        field=rule["field"],
+        match=rule["match"],
+        values=values,
+        max_length=int(max_length) if max_length is not None else None,
+    )
 
 
 def _statuses(operation: dict[str, Any]) -> frozenset[int]:

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from contract_tests.collations import COLLATIONS
-from contract_tests.ordering import Item, parse_timestamp
+from contract_tests.spec.collations import COLLATIONS
+from contract_tests.spec.ordering import Item, parse_timestamp
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from contract_tests.kit import Kit
-from contract_tests.preflight import Verdict
+from contract_tests.run.kit import Kit
+from contract_tests.run.preflight import Verdict
 
 NOT_CHECKED = "not checked"
 # Exit status of a run that found no violation but could not check everything (sysexits' EX_TEMPFAIL).

@@ -1,0 +1,14 @@
+"""A reference deployment of the Customers API over PostgreSQL, written the way a backend team would.
+
+Starlette over psycopg 3: rows read with SQL keyset pagination, text columns in a collation
+chosen when the tables are made, cursors signed with HMAC. The suite points the contract kit
+at it by URL, as at any deployment. The flags of `Deployment` reproduce bugs real keyset
+implementations have; they exist to prove the kit catches them, never as options to ship.
+"""
+
+from __future__ import annotations
+
+from tests.reference.app import create_app
+from tests.reference.deployment import Deployment
+
+__all__ = ["Deployment", "create_app"]

@@ -1,0 +1,238 @@
+"""The contract kit proven on PostgreSQL: a correct deployment passes in every collation, its bugs are caught by name.
+
+The deployment is `tests/reference` (Starlette over psycopg 3, keyset pagination in SQL) on a
+private cluster, its text columns in `C`, glibc's `en_US.utf8` or ICU's `und-x-icu` and
+`en-US-x-icu`, served by uvicorn on a free port. Every check is a run of `python -m
+contract_tests --base-url ...`, as a user would start it, two at a time. Only the `C` run
+includes Schemathesis' conformance checks, which do not depend on the collation, and writes
+(`--allow-writes`, on a copy of the data of its own); the other correct runs leave them out, the
+`any` runs keep the properties that compare orders, the `en-US-x-icu` run the one that judges the
+collation, and each broken deployment is checked with the property meant for it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import psycopg
+import pytest
+from psycopg_pool import ConnectionPool
+
+from contract_tests.run.target import serve_in_thread
+from tests.postgres import Cluster, private_cluster, unavailable
+from tests.reference import Deployment, create_app
+from tests.reference.database import create_tables, load
+from tests.reference.dataset import export
+from tests.test_kit_catches import SECRET, KitRun, run_kit
+
+pytestmark = pytest.mark.slow
+
+TENANTS: Final = ("acme", "globex")
+SCHEMAS: Final = {
+    "C": "text_c",
+    "en_US.utf8": "text_en_us",
+    "und-x-icu": "text_icu_und",
+    "en-US-x-icu": "text_icu_en_us",
+}
+WITHOUT_CONFORMANCE: Final = "not test_schema_conformance"
+ORDER_PROPERTIES: Final = "test_order or test_limit_invariance or test_partition or test_direction"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One kit run: the deployment (collation of its text, bugs), the kit's collation and what it selects."""
+
+    collation: str
+    kit_collation: str
+    select: str | None = None
+    flags: Mapping[str, Any] = field(default_factory=dict)
+    writes: bool = False
+    max_requests: int | None = None
+
+    def kit_args(self) -> list[str]:
+        args = ["--string-collation", self.kit_collation]
+        if self.max_requests is not None:
+            args += ["--max-requests", str(self.max_requests)]
+        if self.select is not None:
+            args += ["-k", self.select]
+        if self.writes:
+            args.append("--allow-writes")
+        return args
+
+
+CORRECT: Final = {
+    # Every property, Schemathesis' conformance and, through Update Customer, pagination under writes.
+    "C": Run("C", "codepoint", writes=True),
+    "en_US.utf8": Run("en_US.utf8", "libc:en_US.UTF-8", WITHOUT_CONFORMANCE),
+    "und-x-icu": Run("und-x-icu", "icu:und", WITHOUT_CONFORMANCE),
+    # ICU's en-US is its root order untailored (CLDR has no English rules); test_order judges the collation.
+    "en-US-x-icu": Run("en-US-x-icu", "icu:en-US", "test_order"),
+}
+ANY: Final = {collation: Run(collation, "any", ORDER_PROPERTIES) for collation in ("C", "en_US.utf8", "und-x-icu")}
+MISMATCH: Final = Run("en_US.utf8", "codepoint", "test_order")
+# Each broken deployment, checked with the one property that must fail for it, within the
+# smallest budget the kit documents (a failure's shrinking stops at its share of it).
+CAUGHT_BY: Final = {
+    name: Run("C", "codepoint", prop, flags, writes=prop == "test_pagination_under_change", max_requests=300)
+    for name, prop, flags in (
+        ("keyset WHERE without the tie-breaker", "test_limit_invariance", {"keyset_tie_breaker": False}),
+        ("ILIKE prefix email filter", "test_email_lookup", {"email_match": "ilike-prefix"}),
+        ("cursor signature never checked", "test_cursor_forgery", {"cursors": "unverified"}),
+        ("OFFSET cursors", "test_pagination_under_change", {"cursors": "offset"}),
+    )
+}
+# What the property's failure says of each bug.
+SYMPTOMS: Final = {
+    "keyset WHERE without the tie-breaker": "the traversals do not hold the same customers",
+    "ILIKE prefix email filter": "listed a customer whose email does not match it",
+    "cursor signature never checked": "a forged cursor",
+    "OFFSET cursors": "a traversal under writes",
+}
+
+
+PLANNED: Final = {
+    **{f"correct {name}": run for name, run in CORRECT.items()},
+    **{f"any {name}": run for name, run in ANY.items()},
+    "mismatch": MISMATCH,
+    **CAUGHT_BY,
+}
+
+
+def schema_of(name: str) -> str:
+    """The schema run `name` reads: its collation's, or a copy of its own when it writes."""
+    run = PLANNED[name]
+    if not run.writes:
+        return SCHEMAS[run.collation]
+    return "writes_" + "".join(char if char.isalnum() else "_" for char in name.lower())
+
+
+@pytest.fixture(scope="module")
+def reference_database(postgres_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding the mock's exported dataset once per collation and per writing run; its DSN."""
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as connection:
+        connection.execute("CREATE DATABASE reference")
+    dsn = postgres_cluster.dsn("reference")
+    data = export(tmp_path_factory.mktemp("dataset"), tenants=TENANTS, customers=200, seed=11)
+    schemas = {schema_of(name): run.collation for name, run in PLANNED.items()}
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        for schema, collation in schemas.items():
+            create_tables(connection, schema, collation)
+            load(connection, schema, data)
+    return dsn
+
+
+def check(dsn: str, report: Path, run: Run, schema: str) -> KitRun:
+    """Serve the reference deployment over `schema` and run the kit against it by URL."""
+    deployment = Deployment(
+        schema=schema, api_keys=frozenset({SECRET}), cursor_secret=secrets.token_bytes(32), **run.flags
+    )
+    pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(dsn, min_size=1, max_size=4, open=False)
+    with pool, serve_in_thread(create_app(deployment, pool)) as base_url:
+        return run_kit(
+            report, "--base-url", base_url, "--tenant", TENANTS[0], "--other-tenant", TENANTS[1], *run.kit_args()
+        )
+
+
+@pytest.fixture(scope="module")
+def runs(reference_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[KitRun]]]:
+    folder = tmp_path_factory.mktemp("kit-postgres")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield {
+            name: pool.submit(
+                check, reference_database, folder / f"{schema_of(name)}-{index}.xml", run, schema_of(name)
+            )
+            for index, (name, run) in enumerate(PLANNED.items())
+        }
+
+
+def _skipped(run: KitRun) -> set[str]:
+    cases = ET.fromstring(run.junit).iter("testcase")
+    return {case.get("name", "") for case in cases if case.find("skipped") is not None}
+
+
+def _failure(run: KitRun, name: str) -> str:
+    """What the JUnit report says of the failed test `name`: its message and its details."""
+    for case in ET.fromstring(run.junit).iter("testcase"):
+        failure = case.find("failure")
+        if case.get("name") == name and failure is not None:
+            return f"{failure.get('message', '')}\n{failure.text or ''}"
+    raise AssertionError(f"{name} did not fail")
+
+
+def _passed(run: KitRun) -> None:
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.failed_tests() == set()
+    assert "every property checked holds" in run.output
+    assert SECRET not in run.output and SECRET not in run.junit
+
+
+@pytest.mark.parametrize("collation", sorted(CORRECT))
+def test_a_correct_deployment_passes_given_its_collation(runs: dict[str, Future[KitRun]], collation: str) -> None:
+    _passed(runs[f"correct {collation}"].result())
+
+
+@pytest.mark.parametrize("collation", sorted(ANY))
+def test_a_correct_deployment_passes_any_collation(runs: dict[str, Future[KitRun]], collation: str) -> None:
+    _passed(runs[f"any {collation}"].result())
+
+
+def test_a_mismatching_collation_fails_test_order_and_names_the_one_that_fits(
+    runs: dict[str, Future[KitRun]],
+) -> None:
+    run = runs["mismatch"].result()
+    assert run.returncode == 1, run.output[-3000:]
+    assert run.failed_tests() == {"test_order"}, run.output[-3000:]
+    assert "--string-collation libc:en_US.UTF-8" in _failure(run, "test_order"), run.output[-3000:]
+
+
+def test_keyset_cursors_hold_under_writes(runs: dict[str, Future[KitRun]]) -> None:
+    """The correct deployment passes the property that catches OFFSET cursors, through its own Update Customer."""
+    run = runs["correct C"].result()
+    _passed(run)
+    assert "test_pagination_under_change" not in _skipped(run), run.output[-3000:]
+
+
+@pytest.mark.parametrize("bug", sorted(CAUGHT_BY))
+def test_each_bug_is_caught_by_its_property(runs: dict[str, Future[KitRun]], bug: str) -> None:
+    run = runs[bug].result()
+    prop = CAUGHT_BY[bug].select
+    assert run.returncode == 1, run.output[-3000:]
+    assert run.failed_tests() == {prop}, run.output[-3000:]
+    assert f"FAILED {prop}: " in run.output
+    assert SYMPTOMS[bug] in _failure(run, str(prop)), run.output[-3000:]
+    assert SECRET not in run.output and SECRET not in run.junit
+
+
+def test_the_cluster_is_private_and_removed_at_the_end() -> None:
+    """The fixture's cluster: owned by a non-root user, on loopback, password-protected, gone afterwards."""
+    reason = unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with private_cluster() as cluster:
+        with psycopg.connect(cluster.dsn()) as connection:
+            row = connection.execute(
+                "SELECT current_setting('data_directory'), current_setting('listen_addresses')"
+            ).fetchone()
+        assert row is not None
+        data, listening = Path(row[0]), row[1]
+        assert listening == "127.0.0.1"
+        assert data.stat().st_uid != 0
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(cluster.dsn().replace(cluster.password, "wrong"))
+    assert not data.parent.exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(cluster.dsn(), connect_timeout=2)
+
+
+def test_without_postgresql_the_tests_skip_saying_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("tests.postgres.BINARIES", tmp_path)
+    reason = unavailable()
+    assert reason is not None and "apt-get install postgresql" in reason and str(tmp_path) in reason
