@@ -58,6 +58,17 @@ def test_every_property_is_checked_within_small_budgets_against_a_mock_started_b
                 assert re.search(rf"{name} +\d+ / \d+ +[1-9]\d* examples? checked", result.stdout), name
 
 
+def test_shrinking_a_failure_stops_at_its_share_and_the_properties_after_it_are_checked() -> None:
+    result = kit("--app", "tests.kit_variants:skipped_item_at_page_boundaries", "--max-requests", "600")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAILED test_limit_invariance: " in result.stdout
+    assert re.search(r"test_limit_invariance +\d+ / \d+ .*shrinking stopped at its share", result.stdout)
+    assert "NOT CHECKED" not in result.stdout
+    assert re.search(r"test_direction +\d+ / \d+ +[1-9]\d* examples? checked", result.stdout), result.stdout[-3000:]
+    failure = result.stdout.split("FAILED test_limit_invariance: ", 1)[1].split("\nFAILED ", 1)[0]
+    assert "curl -H" in failure  # the smallest failing example found is shown with its requests
+
+
 def test_a_deployment_needs_a_tenant_and_a_key() -> None:
     result = kit("--base-url", "http://127.0.0.1:9", "--tenant", "acme", key=None)
     assert result.returncode != 0
