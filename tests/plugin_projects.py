@@ -1,0 +1,36 @@
+"""Small projects that use the pytest plugin.
+
+Each runs in a pytest of its own (pytester), as a project that installed the package would:
+strict markers and configuration, every warning an error.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STRICT_INI = """\
+[pytest]
+addopts = --strict-markers --strict-config -p no:cacheprovider
+filterwarnings = error
+"""
+SMALL = "flexportal_customers = 40\n"
+
+
+def project(pytester: pytest.Pytester, ini: str = "", **files: str) -> None:
+    """A project folder with a strict pytest.ini (plus `ini` lines) and these test files."""
+    pytester.makefile(".ini", pytest=STRICT_INI + ini)
+    if files:
+        pytester.makepyfile(**files)
+
+
+def servers_running() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("flexportal-mock")]
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text()
+    return text.split("## Use it in your tests", 1)[1].split("\n## ", 1)[0]
