@@ -6,48 +6,15 @@ would start it; the runs go in parallel, two at a time, since each takes a few s
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from tests.kit_runs import SECRET, KitRun, run_kit
 from tests.kit_variants import CAUGHT_BY
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = "kit-secret-do-not-print-3141"
-
 pytestmark = pytest.mark.slow
-
-
-@dataclass(frozen=True)
-class KitRun:
-    returncode: int
-    output: str
-    junit: str
-
-    def failed_tests(self) -> set[str]:
-        cases = ET.fromstring(self.junit).iter("testcase")
-        return {
-            case.get("name", "") for case in cases if case.find("failure") is not None or case.find("error") is not None
-        }
-
-
-def run_kit(report: Path, *args: str) -> KitRun:
-    result = subprocess.run(
-        [sys.executable, "-m", "contract_tests", "--junitxml", str(report), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "FLEXPORTAL_API_KEY": SECRET},
-    )
-    return KitRun(result.returncode, result.stdout + result.stderr, report.read_text())
 
 
 @pytest.fixture(scope="module")

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.kit_runs import SECRET, kit
 from tests.serving import running_mock
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = "deploy-key-never-shown-2718"
-
 pytestmark = pytest.mark.slow
-
-
-def kit(*args: str, cwd: Path = ROOT, key: str | None = SECRET) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("FLEXPORTAL_")}
-    if key is not None:
-        env["FLEXPORTAL_API_KEY"] = key
-    command = [sys.executable, "-m", "contract_tests", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit_runs import SECRET, kit
 from tests.serving import running_mock
-from tests.test_kit_cli import SECRET, kit
 
 # What the kit promises for a target it cannot use at all: a verdict within ten seconds.
 FAST_VERDICT = 10.0

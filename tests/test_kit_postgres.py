@@ -25,11 +25,11 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from contract_tests.run.target import serve_in_thread
+from tests.kit_runs import SECRET, KitRun, run_kit
 from tests.postgres import Cluster, private_cluster, unavailable
 from tests.reference import Deployment, create_app
 from tests.reference.database import create_tables, load
 from tests.reference.dataset import export
-from tests.test_kit_catches import SECRET, KitRun, run_kit
 
 pytestmark = pytest.mark.slow
 

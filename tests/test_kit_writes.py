@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.kit_runs import SECRET, kit
 from tests.serving import running_mock
-from tests.test_kit_cli import SECRET, kit
 
 pytestmark = pytest.mark.slow
 PROPERTY = "test_pagination_under_change"

@@ -1,0 +1,47 @@
+"""Running the contract kit as a user starts it, `python -m contract_tests`, in a process of its own.
+
+The key comes from the environment, as the README tells users to pass it; every other
+`FLEXPORTAL_` variable of the suite's environment is left out, so a run sees only its arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "kit-secret-do-not-print-3141"
+
+
+def kit(*args: str, cwd: Path = ROOT, key: str | None = SECRET) -> subprocess.CompletedProcess[str]:
+    """One run of the kit with these arguments, its key (if any) in `FLEXPORTAL_API_KEY`."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FLEXPORTAL_")}
+    if key is not None:
+        env["FLEXPORTAL_API_KEY"] = key
+    command = [sys.executable, "-m", "contract_tests", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env)
+
+
+@dataclass(frozen=True)
+class KitRun:
+    """A finished run: its exit status, everything it printed, and its JUnit report."""
+
+    returncode: int
+    output: str
+    junit: str
+
+    def failed_tests(self) -> set[str]:
+        cases = ET.fromstring(self.junit).iter("testcase")
+        return {
+            case.get("name", "") for case in cases if case.find("failure") is not None or case.find("error") is not None
+        }
+
+
+def run_kit(report: Path, *args: str) -> KitRun:
+    """A run that writes its JUnit report to `report`."""
+    result = kit("--junitxml", str(report), *args)
+    return KitRun(result.returncode, result.stdout + result.stderr, report.read_text())
