@@ -31,6 +31,7 @@ from mockserver.http.endpoints import CustomerEndpoints
 from mockserver.http.fastpath import FastPath
 from mockserver.http.health import health_endpoint
 from mockserver.http.limits import RequestLimits
+from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.responses import error_response
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import Simulator
@@ -78,11 +79,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         logger = logging.getLogger("flexportal_mock.reload")
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
+
     # GET and HEAD of the two API paths are answered in front of all this, with the same effects as the
     # middleware above; a middleware added to the list does not see them (fastpath.py says what to do then).
-    fast_path = functools.partial(FastPath, endpoints=endpoints, cors_origins=settings.cors_origins)
+    # Network faults spoil whatever either answers, so they come first.
+    def front(app: ASGIApp) -> ASGIApp:
+        return NetworkFaults(FastPath(app, endpoints, settings.cors_origins), simulator)
+
     app = FastPathStarlette(
-        fast_path, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
+        front, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
     )
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     app.state.data = state

@@ -32,6 +32,13 @@ from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config
 from mockserver.server.sockets import listen
 from mockserver.settings import Settings
+from mockserver.simulation.netfaults import (
+    ALL_NETWORK_FAULTS,
+    DEFAULT_SLOW_BODY_MS,
+    NetworkFault,
+    parse_network_fault,
+    parse_network_faults,
+)
 from mockserver.simulation.simulator import DEFAULT_SLOW_MS, Latency, SimulationConfig
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures
 
@@ -54,6 +61,10 @@ can override it with a Prefer header of comma-separated preferences, for example
   rate-limit=N     allow N requests per minute per API key, then 429 with Retry-After (0: off)
   empty[=false]    List Customers answers an empty page, Get Customer 404
   slow[=MS]        wait MS more (alone: --slow, or {DEFAULT_SLOW_MS} ms)
+  network-fault=KIND       spoil the answer on the wire: reset, close, truncate, garbage,
+                           slow-body (none: no network fault for this request)
+  network-fault-rate=R     spoil this share of answers, with one of --network-faults
+  slow-body-interval=MS    a slow body's parts are MS apart (default {DEFAULT_SLOW_BODY_MS})
 Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth);
 POST /_mock/orders {{"email": ...}} places an order (a new email creates a customer) and
 POST /_mock/reset returns to the seeded data, both with the API's headers (off: --no-control).
@@ -145,6 +156,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulation.add_argument("--empty", action="store_true", help="answer every list empty, every Get Customer 404")
     simulation.add_argument("--slow", type=int, default=0, metavar="MS", help="make every API answer MS slower")
+    simulation.add_argument(
+        "--network-fault",
+        type=_network_fault,
+        metavar="KIND",
+        help="spoil every API answer on the wire: reset, close, truncate, garbage or slow-body",
+    )
+    simulation.add_argument(
+        "--network-fault-rate",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="spoil this share of API answers on the wire (0-1), with one of --network-faults",
+    )
+    simulation.add_argument(
+        "--network-faults",
+        type=_network_faults,
+        default=ALL_NETWORK_FAULTS,
+        metavar="KIND,...",
+        help="the kinds --network-fault-rate picks from (default: all)",
+    )
+    simulation.add_argument(
+        "--slow-body-interval",
+        type=int,
+        default=DEFAULT_SLOW_BODY_MS,
+        metavar="MS",
+        help="time between the parts of a slow body (default: %(default)s)",
+    )
     logs = parser.add_argument_group("logging")
     logs.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     logs.add_argument(
@@ -159,6 +197,23 @@ def build_parser() -> argparse.ArgumentParser:
 def _latency(text: str) -> Latency:
     try:
         return Latency.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _network_fault(text: str) -> NetworkFault:
+    try:
+        kind = parse_network_fault(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if kind is None:
+        raise argparse.ArgumentTypeError("leave out --network-fault for none")
+    return kind
+
+
+def _network_faults(text: str) -> frozenset[NetworkFault]:
+    try:
+        return parse_network_faults(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -184,6 +239,10 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
                 rate_limit=args.rate_limit,
                 empty=args.empty,
                 slow_ms=args.slow,
+                network_fault=args.network_fault,
+                network_fault_rate=args.network_fault_rate,
+                network_faults=args.network_faults,
+                slow_body_ms=args.slow_body_interval,
             ),
         )
         # Without one given, each start signs with a random key of its own.

@@ -27,6 +27,7 @@ from mockserver.domain.ordering import SortKey
 from mockserver.domain.query import ListQuery
 from mockserver.http.accesslog import LOGGER as ACCESS_LOGGER
 from mockserver.http.fastpath import FastPath, customer_id_in
+from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.request import query_pairs
 from mockserver.simulation.simulator import SimulationConfig
 from mockserver.storage.seededindex import Page, TenantStore
@@ -36,15 +37,21 @@ APP = "http://localhost:5173"
 
 
 def fast_path_of(app: Starlette) -> FastPath:
-    """The fast path in front of `app`'s middleware stack (which it builds, as a first request would)."""
+    """The fast path in front of `app`'s middleware stack (which it builds, as a first request would).
+
+    Only the network faults, which spoil what either answers, come before it.
+    """
     app.middleware_stack = app.build_middleware_stack()
-    assert isinstance(app.middleware_stack, FastPath)
-    return app.middleware_stack
+    assert isinstance(app.middleware_stack, NetworkFaults)
+    assert isinstance(app.middleware_stack.app, FastPath)
+    return app.middleware_stack.app
 
 
 def without_fast_path(app: Starlette) -> Starlette:
     """`app` with its fast path taken out: every request goes through its middleware to Starlette's routing."""
-    app.middleware_stack = fast_path_of(app).app
+    rest = fast_path_of(app).app
+    assert isinstance(app.middleware_stack, NetworkFaults)
+    app.middleware_stack.app = rest
     return app
 
 

@@ -10,17 +10,24 @@ the server more than the mock's own work.
 It also writes each response's head together with its first body chunk, in one system call
 where uvicorn makes two: on a loopback connection the head's own write cost as much as a page's
 forty-odd kilobytes.
+
+Each request is lent the connection (`mockserver/http/netfaults.py`'s `Connection`, as the ASGI
+extension `CONNECTION_EXTENSION`) so that simulated network faults can close it, reset it, or
+write bytes that are not HTTP.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from typing import Any, Final
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from mockserver.domain.errors import BadRequest
 from mockserver.http.limits import MAX_HEAD_BYTES
+from mockserver.http.netfaults import connection_extensions
 from mockserver.http.responses import JSON, error_body
 
 __all__ = ["EnvelopeHttpToolsProtocol", "HeadWithBody", "MissingHost", "NOT_HTTP"]
@@ -45,6 +52,7 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
         self._reading_head = False
         self._head_bytes = 0
         self._messages_completed = 0
+        self._extensions = connection_extensions(_Connection(self))
 
     def data_received(self, data: bytes) -> None:
         completed = self._messages_completed
@@ -62,6 +70,7 @@ class EnvelopeHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
+        self.scope["extensions"] = self._extensions
         self._reading_head = True
         self._head_bytes = 0
 
@@ -135,3 +144,40 @@ class HeadWithBody(asyncio.Transport):
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return self._transport.get_extra_info(name, default)
+
+
+_RESET_ON_CLOSE: Final = struct.pack("ii", 1, 0)
+"""SO_LINGER on with a zero timeout: closing the socket sends RST instead of FIN."""
+
+
+class _Connection:
+    """A request's connection as simulated network faults use it (`mockserver/http/netfaults.py`'s `Connection`).
+
+    Each way of ending marks the request's cycle disconnected first, as uvicorn does when the
+    client goes: the app's answer goes no further and is not reported unfinished.
+    """
+
+    def __init__(self, protocol: EnvelopeHttpToolsProtocol) -> None:
+        self._protocol = protocol
+
+    def close(self, scope: Any) -> None:
+        self._end(scope)
+        self._protocol.transport.close()
+
+    def reset(self, scope: Any) -> None:
+        self._end(scope)
+        transport = self._protocol.transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _RESET_ON_CLOSE)
+        transport.abort()
+
+    def write_and_close(self, scope: Any, data: bytes) -> None:
+        self._end(scope)
+        self._protocol.transport.write(data)
+        self._protocol.transport.close()
+
+    def _end(self, scope: Any) -> None:
+        cycle = self._protocol.cycle
+        if cycle is not None and cycle.scope is scope:
+            cycle.disconnected = True

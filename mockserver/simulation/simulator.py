@@ -10,6 +10,9 @@ is simulated after routing, authentication and the tenant check, in this order:
 3. `fault-rate` answers 500 or 503 at that rate;
 4. `empty` answers an empty page (List Customers) or 404 (Get Customer).
 
+Network faults (`netfaults.py`: `network-fault`, `network-fault-rate`) are decided apart, by
+`Simulator.network_fault`, for the served edge to carry out on whatever the answer is.
+
 The answer, whatever it is, waits `latency` (a fixed or a random time in a range) plus `slow`.
 Simulated errors are the documented error envelopes, so every answer conforms to `openapi.yaml`.
 """
@@ -32,6 +35,14 @@ from mockserver.domain.errors import (
     Unauthorized,
     UnknownTenant,
     quote,
+)
+from mockserver.simulation.netfaults import (
+    ALL_NETWORK_FAULTS,
+    DEFAULT_SLOW_BODY_MS,
+    NetworkFault,
+    NetworkFaultPlan,
+    draw_network_fault,
+    parse_network_fault,
 )
 from mockserver.simulation.prefer import parse_prefer
 from mockserver.simulation.ratelimit import RateLimiter
@@ -81,7 +92,11 @@ class Latency:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SimulationConfig:
-    """What to simulate; the defaults simulate nothing. `rate_limit` and `slow_ms` are off at 0."""
+    """What to simulate; the defaults simulate nothing. `rate_limit` and `slow_ms` are off at 0.
+
+    `network_fault` forces a network fault on every answer; else one of `network_faults` is
+    drawn with probability `network_fault_rate`. `slow_body_ms` spaces a slow body's parts.
+    """
 
     latency: Latency = Latency()
     fault_rate: float = 0.0
@@ -89,6 +104,10 @@ class SimulationConfig:
     rate_limit: int = 0
     empty: bool = False
     slow_ms: int = 0
+    network_fault: NetworkFault | None = None
+    network_fault_rate: float = 0.0
+    network_faults: frozenset[NetworkFault] = ALL_NETWORK_FAULTS
+    slow_body_ms: int = DEFAULT_SLOW_BODY_MS
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fault_rate <= 1.0:
@@ -99,6 +118,14 @@ class SimulationConfig:
             raise ValueError(f"rate limit must be 0 (off) or a number of requests per minute, got {self.rate_limit}")
         if not 0 <= self.slow_ms <= MAX_DELAY_MS:
             raise ValueError(f"slow must be from 0 to {MAX_DELAY_MS} milliseconds, got {self.slow_ms}")
+        if not 0.0 <= self.network_fault_rate <= 1.0:
+            raise ValueError(f"network fault rate must be from 0 to 1, got {self.network_fault_rate}")
+        if not self.network_faults:
+            raise ValueError("network faults must name at least one kind")
+        if not 0 <= self.slow_body_ms <= MAX_DELAY_MS:
+            raise ValueError(
+                f"slow body interval must be from 0 to {MAX_DELAY_MS} milliseconds, got {self.slow_body_ms}"
+            )
 
     def describe(self) -> str:
         """What this simulates, in words, for the log."""
@@ -115,12 +142,25 @@ class SimulationConfig:
             parts.append(f"fault rate {self.fault_rate}")
         if self.empty:
             parts.append("empty results")
+        kinds = self.network_faults
+        if self.network_fault is not None:
+            kinds = frozenset({self.network_fault})
+            parts.append(f"network fault {self.network_fault} on every answer")
+        elif self.network_fault_rate:
+            parts.append(f"network faults {', '.join(sorted(kinds))} at rate {self.network_fault_rate}")
+        if (self.network_fault is not None or self.network_fault_rate) and NetworkFault.SLOW_BODY in kinds:
+            parts.append(f"slow bodies in parts {self.slow_body_ms} ms apart")
         return ", ".join(parts) or "nothing"
 
     @property
     def active(self) -> bool:
         """Whether this simulates anything at all."""
         return self != SimulationConfig()
+
+    @property
+    def shapes_answers(self) -> bool:
+        """Whether this simulates anything of the answers themselves, network faults aside."""
+        return replace(self, **_NO_NETWORK_FAULT) != SimulationConfig()
 
     def overridden(self, preferences: Mapping[str, str | None]) -> SimulationConfig:
         """This configuration with a request's preferences applied; BadRequest names a bad one."""
@@ -139,12 +179,26 @@ class SimulationConfig:
                     changes["empty"] = _flag(name, value)
                 elif name == "slow":
                     changes["slow_ms"] = (self.slow_ms or DEFAULT_SLOW_MS) if value is None else _integer(name, value)
+                elif name == "network-fault":
+                    changes["network_fault"] = parse_network_fault(_required(name, value))
+                    if changes["network_fault"] is None:
+                        changes["network_fault_rate"] = 0.0
+                elif name == "network-fault-rate":
+                    changes["network_fault_rate"] = _rate(name, value)
+                elif name == "slow-body-interval":
+                    changes["slow_body_ms"] = _integer(name, value)
             return replace(self, **changes) if changes else self
         except ValueError as error:
             raise BadRequest(f"Prefer header: {error}") from None
 
 
 _FORCEABLE: Final = (200, *sorted(SIMULATED_ERRORS))
+_NO_NETWORK_FAULT: Final[Mapping[str, Any]] = {
+    "network_fault": None,
+    "network_fault_rate": 0.0,
+    "network_faults": ALL_NETWORK_FAULTS,
+    "slow_body_ms": DEFAULT_SLOW_BODY_MS,
+}
 
 
 def _listed(statuses: Sequence[int]) -> str:
@@ -199,10 +253,33 @@ class Simulator:
                     f"a forced status must be one every operation documents"
                 )
         self.config = config
-        self.active = config.active
+        self.active = config.shapes_answers
         self._documented = documented
         self._random = random.Random(seed)
+        self._network_random = random.Random(f"{seed}/network")
         self._limiter = RateLimiter()
+
+    @property
+    def draws_network_faults(self) -> bool:
+        """Whether an answer can meet a network fault without asking for one in `Prefer`."""
+        return self.config.network_fault is not None or bool(self.config.network_fault_rate)
+
+    def network_fault(self, prefer: Sequence[str]) -> NetworkFaultPlan | None:
+        """The network fault this request's answer meets, if any, from the `Prefer` headers `prefer`.
+
+        A bad `Prefer` header means none: the operation answers it with its `400`.
+        """
+        try:
+            config = self.config.overridden(parse_prefer(prefer)) if prefer else self.config
+        except BadRequest:
+            return None
+        return draw_network_fault(
+            config.network_fault,
+            config.network_fault_rate,
+            config.network_faults,
+            config.slow_body_ms,
+            self._network_random,
+        )
 
     async def simulate(self, operation: str, api_key: str, prefer: Sequence[str]) -> bool:
         """Wait and answer as configured: raises the simulated error, or returns whether to answer empty."""
