@@ -34,7 +34,8 @@ CLASS_ATTRIBUTES: dict[type[Any], list[str]] = {
 }
 # Read or replaced by the protocol on a connection that has received a request's head.
 PROTOCOL_STATE = ["transport", "logger", "parser", "headers", "scope", "cycle", "expect_100_continue", "server_state"]
-CYCLE_STATE = ["transport", "scope"]
+# `disconnected` is set by the connection that simulated network faults end (protocol.py's `_Connection`).
+CYCLE_STATE = ["transport", "scope", "disconnected"]
 
 
 def gone(owner: Any, names: list[str]) -> list[str]:
