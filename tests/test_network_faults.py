@@ -7,7 +7,10 @@ ends) and through httpx (the exception a client gets), as the README's table say
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -226,3 +229,20 @@ def test_other_endpoints_and_the_connection_after_a_fault_are_untouched(
     with pytest.raises(httpx.RemoteProtocolError):
         client.get(LIST, headers={"Prefer": "network-fault=close"})
     assert client.get(LIST).status_code == 200, "the client's next connection is served as usual"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+@pytest.mark.parametrize(
+    ("kind", "exit_code", "message"),
+    [
+        ("reset", 56, "Connection reset by peer"),
+        ("close", 52, "Empty reply from server"),
+        ("truncate", 18, "bytes remaining to read"),
+        ("garbage", 1, "HTTP/0.9"),
+    ],
+)
+def test_curl_says_what_the_readme_says(server: BackgroundServer, kind: str, exit_code: int, message: str) -> None:
+    headers = [arg for name, value in HEADERS.items() for arg in ("-H", f"{name}: {value}")]
+    command = ["curl", "-sS", "-o", os.devnull, *headers, "-H", f"Prefer: network-fault={kind}", server.base_url + LIST]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert finished.returncode == exit_code and message in finished.stderr, finished.stderr
