@@ -108,7 +108,10 @@ def served_state(app: Starlette) -> ServerState:
 
 
 class FastPathStarlette(Starlette):
-    """Starlette, with a fast path (`fastpath.py`) in front of its whole middleware stack."""
+    """Starlette, with a fast path (`fastpath.py`) in front of its whole middleware stack.
+
+    `fast_path` wraps the stack; `create_app` gives it the network faults in front of the fast path.
+    """
 
     def __init__(self, fast_path: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
         self._fast_path = fast_path

@@ -52,6 +52,15 @@ def test_kinds_parse_by_name_and_none_means_no_fault() -> None:
             parse_network_faults(bad)
 
 
+def test_the_configuration_takes_kinds_by_name() -> None:
+    config = SimulationConfig(network_fault="truncate", network_faults=frozenset({"reset", "close"}))  # type: ignore[arg-type]
+    assert config.network_fault is NetworkFault.TRUNCATE
+    assert config.network_faults == {NetworkFault.RESET, NetworkFault.CLOSE}
+    assert all(isinstance(kind, NetworkFault) for kind in config.network_faults)
+    with pytest.raises(ValueError, match="comma-separated list"):
+        SimulationConfig(network_faults=frozenset())
+
+
 @pytest.mark.parametrize(
     ("prefer", "expected"),
     [

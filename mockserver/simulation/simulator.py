@@ -43,6 +43,7 @@ from mockserver.simulation.netfaults import (
     NetworkFaultPlan,
     draw_network_fault,
     parse_network_fault,
+    parse_network_faults,
 )
 from mockserver.simulation.prefer import parse_prefer
 from mockserver.simulation.ratelimit import RateLimiter
@@ -96,6 +97,7 @@ class SimulationConfig:
 
     `network_fault` forces a network fault on every answer; else one of `network_faults` is
     drawn with probability `network_fault_rate`. `slow_body_ms` spaces a slow body's parts.
+    The kinds may be given by name (`"reset"`); they are kept as `NetworkFault`s.
     """
 
     latency: Latency = Latency()
@@ -118,10 +120,11 @@ class SimulationConfig:
             raise ValueError(f"rate limit must be 0 (off) or a number of requests per minute, got {self.rate_limit}")
         if not 0 <= self.slow_ms <= MAX_DELAY_MS:
             raise ValueError(f"slow must be from 0 to {MAX_DELAY_MS} milliseconds, got {self.slow_ms}")
+        if self.network_fault is not None:
+            object.__setattr__(self, "network_fault", parse_network_fault(str(self.network_fault)))
+        object.__setattr__(self, "network_faults", parse_network_faults(",".join(self.network_faults)))
         if not 0.0 <= self.network_fault_rate <= 1.0:
             raise ValueError(f"network fault rate must be from 0 to 1, got {self.network_fault_rate}")
-        if not self.network_faults:
-            raise ValueError("network faults must name at least one kind")
         if not 0 <= self.slow_body_ms <= MAX_DELAY_MS:
             raise ValueError(
                 f"slow body interval must be from 0 to {MAX_DELAY_MS} milliseconds, got {self.slow_body_ms}"
