@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,8 @@ import pytest
 from mockserver import Settings, SimulationConfig, create_app
 from mockserver.server.background import BackgroundServer
 from tests.conftest import HEADERS
+from tests.kit_runs import SECRET, kit
+from tests.serving import running_mock
 
 INTERVAL_MS = 200
 LIST = "/v1/customers?limit=5"
@@ -246,3 +249,15 @@ def test_curl_says_what_the_readme_says(server: BackgroundServer, kind: str, exi
     command = ["curl", "-sS", "-o", os.devnull, *headers, "-H", f"Prefer: network-fault={kind}", server.base_url + LIST]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
     assert finished.returncode == exit_code and message in finished.stderr, finished.stderr
+
+
+def test_the_contract_kit_retries_network_faults_and_its_verdict_holds() -> None:
+    faults = ["--network-fault-rate", "0.1", "--network-faults", "reset,close,truncate,garbage"]
+    with running_mock("--customers", "200", "--api-key", SECRET, *faults, "--log-level", "warning") as mock:
+        result = kit(
+            "--base-url", mock.base_url, "--tenant", "acme", "--backoff", "0.01", "-k", "page_shape or traversal"
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "every property checked holds" in result.stdout
+    retried = re.search(r"(\d+) retried", result.stdout)
+    assert retried is not None and int(retried[1]) >= 2, result.stdout[-3000:]
