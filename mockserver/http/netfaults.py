@@ -11,7 +11,9 @@ In-process (httpx's `ASGITransport`, Starlette's `TestClient`) there is no conne
 head and part of the body go out as ASGI messages where the kind sends them, and then
 `SimulatedNetworkFault` is raised out of the app, which such clients raise in turn.
 
-Without a `Prefer` header or a configured rate, a request costs one look for the header.
+Without a `Prefer` header or a configured rate, a request costs one look for the header: about
+0.4 µs, where a page through the fast path costs 70-115 µs in process (load average 8 on two
+cores; the difference between the two was below the noise).
 """
 
 from __future__ import annotations
