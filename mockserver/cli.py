@@ -261,7 +261,7 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
     tenants = ", ".join(f"{tenant} ({size} customers)" for tenant, size in tenant_sizes.items())
     if settings.api_keys:
         auth = f"{len(settings.api_keys)} configured API key(s), not shown"
-        try_it = f"Try (with export {API_KEY_ENV}=<a key given with --api-key>):"
+        try_it = f"Try: (export {API_KEY_ENV}=<a key given with --api-key> first)"
         authorization = f'"Authorization: Bearer ${API_KEY_ENV}"'
     else:
         auth = "any non-empty bearer key"

@@ -94,7 +94,8 @@ def test_no_configured_key_is_ever_written(tmp_path: Path, log_format: str, work
         exercise(base_url)
     [output] = ended
     assert KEY not in output.everything
-    assert "$FLEXPORTAL_API_KEY" in output.stdout and "Finished server process" in output.stderr
+    assert "export FLEXPORTAL_API_KEY=" in output.stdout and "Bearer $FLEXPORTAL_API_KEY" in output.stdout
+    assert "Finished server process" in output.stderr
     if log_format == "json":
         stdout, stderr = json_records(output.stdout), json_records(output.stderr)
         assert stdout[0]["message"].startswith("FlexPortal mock") and {r["logger"] for r in stdout} == {
