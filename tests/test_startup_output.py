@@ -62,7 +62,8 @@ def served(tmp_path: Path, *args: str) -> Iterator[tuple[str, list[Output]]]:
 
 def exercise(base_url: str) -> None:
     """Requests that make the server write: answers, refusals, a write, a simulated failure, an unreadable request."""
-    with httpx.Client(base_url=base_url, headers=HEADERS) as client:
+    # With workers, the banner comes before they have started: the first answer may take a while on a busy machine.
+    with httpx.Client(base_url=base_url, headers=HEADERS, timeout=60) as client:
         customer = client.get("/v1/customers", params={"limit": 2}).json()["customers"][0]["customerId"]
         assert client.get(f"/v1/customers/{customer}").status_code == 200
         assert client.patch(f"/v1/customers/{customer}", json={"lastName": "Okafor"}).status_code == 200
@@ -70,7 +71,7 @@ def exercise(base_url: str) -> None:
         assert client.get("/v1/customers", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert client.get("/v1/customers", headers={"Prefer": "code=500"}).status_code == 500
     host, port = base_url.removeprefix("http://").rsplit(":", 1)
-    with socket.create_connection((host, int(port)), timeout=10) as raw:
+    with socket.create_connection((host, int(port)), timeout=60) as raw:
         raw.sendall(b"GARBAGE / HTTP/9\r\n\r\n")
         assert raw.recv(65536).startswith(b"HTTP/1.1 400")
 
