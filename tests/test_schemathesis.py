@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.schemathesis_hooks import IssuedCursors, bind_cursor
+from contract_tests.run.cursors import IssuedCursors, bind_cursor
 from tests.serving import running_mock
 from tests.stateful_events import Follow, follows
 
