@@ -21,6 +21,7 @@ from mockserver import __version__
 from mockserver.app import create_app
 from mockserver.domain.defaults import (
     ANY_ORIGIN,
+    API_KEY_ENV,
     DEFAULT_CUSTOMERS,
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -28,6 +29,7 @@ from mockserver.domain.defaults import (
     DEFAULT_TENANTS,
 )
 from mockserver.generation.dataset import dataset_records
+from mockserver.server.announce import Announcer, usage_errors_as_json
 from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config
 from mockserver.server.sockets import listen
@@ -253,6 +255,7 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    usage_errors_as_json(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     settings = settings_from(args, parser)
     if not 1 <= args.workers <= MAX_WORKERS:
@@ -272,23 +275,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    log_config = logging_config(args.log_format, args.log_level)
+    say = Announcer(log_config, as_json=args.log_format == "json")
     try:
         app = create_app(settings)
     except (FixtureError, ValueError, sqlite3.Error) as error:
-        print(f"flexportal-mock: {error}", file=sys.stderr)
+        say.error(str(error))
         return 2
     try:
         sock = listen(args.host, args.port)
     except OSError as error:
-        print(f"flexportal-mock: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
+        say.error(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
         return 2
-    print(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1], args.workers), flush=True)
+    say.banner(banner(settings, app.state.tenant_sizes, args.host, sock.getsockname()[1], args.workers))
     config = server_config(
         # Workers are separate processes: each builds its own app from the same settings.
         app if args.workers == 1 else functools.partial(create_app, settings),
         factory=args.workers > 1,
         workers=args.workers,
-        log_config=logging_config(args.log_format, args.log_level),
+        log_config=log_config,
         log_level=args.log_level,
     )
     if settings.simulation.active:
@@ -305,17 +310,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: int, workers: int = 1) -> str:
-    """What the server prints on start: where it listens, what it serves, and a request to try."""
+    """What the server prints on start: where it listens, what it serves, and a request to try.
+
+    The configured keys are secrets, never shown: the request reads one from `$FLEXPORTAL_API_KEY`.
+    """
     shown_host = f"[{host}]" if ":" in host else host
     base = f"http://{shown_host}:{port}"
     source = f"fixture file {settings.fixtures}" if settings.fixtures else f"generated, seed {settings.seed}"
     tenants = ", ".join(f"{tenant} ({size} customers)" for tenant, size in tenant_sizes.items())
     if settings.api_keys:
-        auth = f"{len(settings.api_keys)} configured API key(s)"
-        key = sorted(settings.api_keys)[0]
+        auth = f"{len(settings.api_keys)} configured API key(s), not shown"
+        try_it = f"Try: (export {API_KEY_ENV}=<a key given with --api-key> first)"
+        authorization = f'"Authorization: Bearer ${API_KEY_ENV}"'
     else:
         auth = "any non-empty bearer key"
-        key = "demo-key"
+        try_it = "Try:"
+        authorization = "'Authorization: Bearer demo-key'"
     first_tenant = next(iter(tenant_sizes), "TENANT")
     return "\n".join(
         [
@@ -325,8 +335,8 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
             f"  auth:     {auth}",
             f"  writes:   {settings.state or 'in memory'}" + ("" if settings.control else " (control endpoints off)"),
             f"  contract: {base}/openapi.yaml (docs: {base}/docs)",
-            "Try:",
-            f"  curl -H 'Authorization: Bearer {key}' -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",
+            try_it,
+            f"  curl -H {authorization} -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",
         ]
     )
 

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO
 
-BANNER = re.compile(r"listening on (http://\S+)")
+# The banner's first line, as text or in its JSON record (`--log-format json`).
+BANNER = re.compile(r"listening on (http://[^\s\"]+)")
 
 
 @dataclass

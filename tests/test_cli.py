@@ -75,7 +75,8 @@ def test_banner_names_address_tenants_and_a_working_curl_line() -> None:
         assert "north (30 customers), south (30 customers)" in mock.banner
         assert f"{mock.base_url}/openapi.yaml" in mock.banner
         curl = next(line for line in mock.banner.splitlines() if line.strip().startswith("curl"))
-        words = shlex.split(curl)
+        assert "k1" not in mock.banner and '"Authorization: Bearer $FLEXPORTAL_API_KEY"' in curl
+        words = shlex.split(curl.replace("$FLEXPORTAL_API_KEY", "k1"))
         headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
         response = httpx.get(words[-1], headers=headers)
         assert response.status_code == 200

@@ -9,6 +9,7 @@ from typing import Final
 
 __all__ = [
     "ANY_ORIGIN",
+    "API_KEY_ENV",
     "DEFAULT_CUSTOMERS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
@@ -30,5 +31,7 @@ DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
 FIXTURE_CUSTOMERS: Final = 300
 """Customers per tenant the pytest fixtures serve: enough for several pages, quick to build."""
+API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"
+"""Where a client keeps its bearer key: the banner's curl line reads it, and so does the contract kit."""
 FIXTURE_API_KEY: Final = "test-key"
 """The one bearer key the pytest fixtures accept unless configured otherwise."""

@@ -8,9 +8,11 @@ from typing import Any, Final
 
 import orjson
 
-__all__ = ["JsonFormatter", "LOG_FORMATS", "logging_config"]
+__all__ = ["BANNER_LOGGER", "JsonFormatter", "LOG_FORMATS", "logging_config"]
 
 LOG_FORMATS: Final = ("text", "json")
+BANNER_LOGGER: Final = "flexportal_mock.banner"
+"""The start-up banner's lines as records (JSON logs only): on stdout, where text logs print it, whatever the level."""
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,7 +36,8 @@ class JsonFormatter(logging.Formatter):
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` document for uvicorn's `log_config`, writing to stderr.
 
-    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead.
+    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead. The
+    root logger takes the warnings of every other library, in the same format.
     """
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
@@ -48,11 +51,14 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
         "handlers": {
-            "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}
+            "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"},
+            "banner": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stdout"},
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.access": {"handlers": [], "propagate": False},
             "flexportal_mock": {"handlers": ["default"], "level": level, "propagate": False},
+            BANNER_LOGGER: {"handlers": ["banner"], "level": "INFO", "propagate": False},
         },
+        "root": {"handlers": ["default"], "level": max(level, "WARNING", key=logging.getLevelName)},
     }
