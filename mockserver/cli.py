@@ -23,6 +23,7 @@ from mockserver.domain.defaults import (
     ANY_ORIGIN,
     DEFAULT_CUSTOMERS,
     DEFAULT_HOST,
+    DEFAULT_JOURNAL_SIZE,
     DEFAULT_PORT,
     DEFAULT_SEED,
     DEFAULT_TENANTS,
@@ -56,7 +57,8 @@ can override it with a Prefer header of comma-separated preferences, for example
   slow[=MS]        wait MS more (alone: --slow, or {DEFAULT_SLOW_MS} ms)
 Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth);
 POST /_mock/orders {{"email": ...}} places an order (a new email creates a customer) and
-POST /_mock/reset returns to the seeded data, both with the API's headers (off: --no-control).
+POST /_mock/reset returns to the seeded data, GET /_mock/requests lists the API requests
+answered (DELETE clears them), all with the API's headers (off: --no-control).
 """
 
 
@@ -153,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOG_FORMATS,
         help="text lines, or one JSON object per line (default: %(default)s)",
     )
+    logs.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help="keep the last N API requests for GET /_mock/requests, per worker (0: off; default: %(default)s)",
+    )
     return parser
 
 
@@ -176,6 +185,7 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             fixtures=args.fixtures,
             state=args.state,
             control=args.control,
+            journal_size=args.journal_size,
             cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),
             simulation=SimulationConfig(
                 latency=args.latency or Latency(),

@@ -11,6 +11,7 @@ __all__ = [
     "ANY_ORIGIN",
     "DEFAULT_CUSTOMERS",
     "DEFAULT_HOST",
+    "DEFAULT_JOURNAL_SIZE",
     "DEFAULT_PORT",
     "DEFAULT_SEED",
     "DEFAULT_TENANTS",
@@ -32,3 +33,5 @@ FIXTURE_CUSTOMERS: Final = 300
 """Customers per tenant the pytest fixtures serve: enough for several pages, quick to build."""
 FIXTURE_API_KEY: Final = "test-key"
 """The one bearer key the pytest fixtures accept unless configured otherwise."""
+DEFAULT_JOURNAL_SIZE: Final = 1000
+"""API requests a server keeps in its request journal (0: none)."""
