@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-control",
         dest="control",
         action="store_false",
-        help="leave out the control endpoints /_mock/orders and /_mock/reset",
+        help="leave out the control endpoints /_mock/orders, /_mock/reset and /_mock/requests",
     )
     access = parser.add_argument_group("access")
     access.add_argument(
