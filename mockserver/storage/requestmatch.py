@@ -19,6 +19,7 @@ from mockserver.storage.journal import JournalRecord
 
 __all__ = [
     "FILTERS",
+    "ParamValue",
     "RequestPattern",
     "differences",
     "expectation_report",
