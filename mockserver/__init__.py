@@ -2,7 +2,8 @@
 
 The public API is what `__all__` names: `create_app(Settings(...))` makes the ASGI app,
 `served_state(app)` reaches what it serves now, and the pytest plugin's fixtures hand out a
-`FlexportalMock` (with its seeded records as a `Dataset`).
+`FlexportalMock` (with its seeded records as a `Dataset`) and the requests it answered as a
+`RequestJournal` of `JournalRecord`s.
 
 PYTEST_DONT_REWRITE: pytest rewrites the asserts of every package of a distribution that carries
 a pytest plugin, as this one does, and warns about a package imported before it started (by a
@@ -18,14 +19,18 @@ if TYPE_CHECKING:
     from mockserver.app import create_app, served_state
     from mockserver.settings import Settings
     from mockserver.simulation.simulator import Latency, SimulationConfig
+    from mockserver.storage.journal import JournalRecord
     from mockserver.testing.handle import Dataset, FlexportalMock
+    from mockserver.testing.requests import RequestJournal
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Dataset",
     "FlexportalMock",
+    "JournalRecord",
     "Latency",
+    "RequestJournal",
     "Settings",
     "SimulationConfig",
     "__version__",
@@ -41,6 +46,8 @@ _HOMES: Final = {
     "Latency": "mockserver.simulation.simulator",
     "Dataset": "mockserver.testing.handle",
     "FlexportalMock": "mockserver.testing.handle",
+    "JournalRecord": "mockserver.storage.journal",
+    "RequestJournal": "mockserver.testing.requests",
 }
 
 

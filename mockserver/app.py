@@ -36,11 +36,12 @@ from mockserver.http.responses import error_response
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import Simulator
 from mockserver.storage.changelog import MEMORY, ChangeLog
+from mockserver.storage.journal import Journal
 from mockserver.storage.livestores import LiveStores
 from mockserver.storage.reload import FixtureWatcher
 from mockserver.storage.state import ServerState
 
-__all__ = ["FastPathStarlette", "create_app", "served_state"]
+__all__ = ["FastPathStarlette", "create_app", "request_journal", "served_state"]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -68,9 +69,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", health_endpoint(state), methods=["GET"]),
         *docs_routes(contract),
     ]
+    journal = Journal(settings.journal_size) if settings.journal_size else None
     if settings.control:
-        routes.extend(control_routes(contract, state, edits, settings.api_keys))
-    middleware = [Middleware(AccessLog), Middleware(RequestLimits)]
+        routes.extend(control_routes(contract, state, edits, settings.api_keys, journal=journal))
+    middleware = [Middleware(AccessLog, journal=journal), Middleware(RequestLimits)]
     if settings.cors_origins:
         middleware.append(cors_middleware(settings.cors_origins))
     handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
@@ -84,13 +86,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # middleware above; a middleware added to the list does not see them (fastpath.py says what to do then).
     # Network faults spoil whatever either answers, so they come first.
     def front(app: ASGIApp) -> ASGIApp:
-        return NetworkFaults(FastPath(app, endpoints, settings.cors_origins), simulator)
+        return NetworkFaults(FastPath(app, endpoints, settings.cors_origins, journal=journal), simulator)
 
     app = FastPathStarlette(
         front, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
     )
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     app.state.data = state
+    app.state.journal = journal
     return app
 
 
@@ -105,6 +108,16 @@ def served_state(app: Starlette) -> ServerState:
     if not isinstance(state, ServerState):
         raise TypeError("the app was not made by mockserver.create_app")
     return state
+
+
+def request_journal(app: Starlette) -> Journal | None:
+    """The request journal of the app made by `create_app`; None when its `journal_size` is 0.
+
+    Like `served_state`, read it from the thread that serves the app, or with no server running.
+    """
+    served_state(app)
+    journal: Journal | None = app.state.journal
+    return journal
 
 
 class FastPathStarlette(Starlette):

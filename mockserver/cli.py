@@ -24,6 +24,7 @@ from mockserver.domain.defaults import (
     API_KEY_ENV,
     DEFAULT_CUSTOMERS,
     DEFAULT_HOST,
+    DEFAULT_JOURNAL_SIZE,
     DEFAULT_PORT,
     DEFAULT_SEED,
     DEFAULT_TENANTS,
@@ -69,7 +70,8 @@ can override it with a Prefer header of comma-separated preferences, for example
   slow-body-interval=MS    a slow body's parts are MS apart (default {DEFAULT_SLOW_BODY_MS})
 Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no auth);
 POST /_mock/orders {{"email": ...}} places an order (a new email creates a customer) and
-POST /_mock/reset returns to the seeded data, both with the API's headers (off: --no-control).
+POST /_mock/reset returns to the seeded data, GET /_mock/requests lists the API requests
+answered (DELETE clears them), all with the API's headers (off: --no-control).
 """
 
 
@@ -121,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-control",
         dest="control",
         action="store_false",
-        help="leave out the control endpoints /_mock/orders and /_mock/reset",
+        help="leave out the control endpoints /_mock/orders, /_mock/reset and /_mock/requests",
     )
     access = parser.add_argument_group("access")
     access.add_argument(
@@ -193,6 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOG_FORMATS,
         help="text lines, or one JSON object per line (default: %(default)s)",
     )
+    logs.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help="keep the last N API requests for GET /_mock/requests, per worker (0: off; default: %(default)s)",
+    )
     return parser
 
 
@@ -233,6 +242,7 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             fixtures=args.fixtures,
             state=args.state,
             control=args.control,
+            journal_size=args.journal_size,
             cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),
             simulation=SimulationConfig(
                 latency=args.latency or Latency(),

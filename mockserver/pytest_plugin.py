@@ -6,14 +6,16 @@ Installing the package registers this plugin (entry point `pytest11`). Its fixtu
   listens, the key and tenant to send, ready-made headers, and the seeded records;
 - `flexportal_app`: the same mock as an ASGI app, for `httpx.ASGITransport`, no socket involved;
 - `flexportal_client`: an `httpx.AsyncClient` over that app, its headers already set;
+- `flexportal_requests`: the API requests the mock answered in this test, with `assert_requested`
+  (the same as `flexportal_mock.requests()` and `flexportal_mock.assert_requested()`);
 - `flexportal_dataset`: the seeded records alone, to compute what a test should see.
 
 What is served comes from the ini options `flexportal_seed`, `flexportal_customers`,
-`flexportal_tenants`, `flexportal_fixtures` and `flexportal_api_key`, which a
+`flexportal_tenants`, `flexportal_fixtures`, `flexportal_api_key` and `flexportal_journal_size`, which a
 `@pytest.mark.flexportal(...)` marker overrides for a test, class or module. Each distinct
 configuration gets one app, and at most one server, for the whole session; every write (Update
-Customer, orders) is undone before each test that uses the mock or the app, so tests never see
-each other's changes.
+Customer, orders) is undone, and the request journal emptied, before each test that uses the mock
+or the app, so tests never see each other's changes or requests.
 
 Nothing but pytest and the standard library is imported until a fixture is used, so runs that
 never use them pay nothing for the plugin.
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     import httpx
     from starlette.applications import Starlette
 
+    from mockserver.testing.requests import RequestJournal
+
 __all__ = ["Dataset", "FlexportalMock", "MockConfig", "resolve_config"]
 
 T = TypeVar("T")
@@ -47,8 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(seed=, customers=, tenants=[...], fixtures=path, api_key=): what the flexportal_mock, "
-        "flexportal_app, flexportal_client and flexportal_dataset fixtures serve this test "
+        f"{MARKER}(seed=, customers=, tenants=[...], fixtures=path, api_key=, journal_size=): what the "
+        "flexportal_mock, flexportal_app, flexportal_client, flexportal_requests and flexportal_dataset fixtures serve "
+        "this test "
         "(a relative fixtures path is taken from the test file's folder)",
     )
 
@@ -94,7 +99,7 @@ def flexportal_mock(_flexportal_instance: MockInstance) -> FlexportalMock:
     `dataset`, `app` and `reset()`. Configure it with the `flexportal` marker or `flexportal_*` ini options.
     """
     handle = _or_fail(_flexportal_instance.handle)
-    _flexportal_instance.reset()
+    _flexportal_instance.fresh()
     return handle
 
 
@@ -106,7 +111,7 @@ def flexportal_app(_flexportal_instance: MockInstance) -> Starlette:
     as `flexportal_mock`, which serves this very app.
     """
     app = _or_fail(lambda: _flexportal_instance.app)
-    _flexportal_instance.reset()
+    _flexportal_instance.fresh()
     return app
 
 
@@ -124,6 +129,15 @@ def flexportal_client(flexportal_app: Starlette, _flexportal_instance: MockInsta
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=flexportal_app), base_url=IN_PROCESS_BASE_URL, headers=sent
     )
+
+
+@pytest.fixture
+def flexportal_requests(flexportal_app: Starlette, _flexportal_instance: MockInstance) -> RequestJournal:
+    """The API requests the mock of this test answered (served or in-process), with `assert_requested`.
+
+    Empty when the test starts. `flexportal_mock.requests()` and `flexportal_mock.assert_requested()` read the same.
+    """
+    return _flexportal_instance.journal()
 
 
 @pytest.fixture

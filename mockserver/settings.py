@@ -9,12 +9,19 @@ from pathlib import Path
 from typing import Final
 
 from mockserver.domain.auth import is_valid_tenant_id
-from mockserver.domain.defaults import ANY_ORIGIN, DEFAULT_CUSTOMERS, DEFAULT_SEED, DEFAULT_TENANTS
+from mockserver.domain.defaults import (
+    ANY_ORIGIN,
+    DEFAULT_CUSTOMERS,
+    DEFAULT_JOURNAL_SIZE,
+    DEFAULT_SEED,
+    DEFAULT_TENANTS,
+)
 from mockserver.simulation.simulator import SimulationConfig
 
 __all__ = ["ANY_ORIGIN", "DEFAULT_CUSTOMERS", "DEFAULT_SEED", "DEFAULT_TENANTS", "MAX_CUSTOMERS", "ORIGIN", "Settings"]
 
 MAX_CUSTOMERS: Final = 5_000_000
+MAX_JOURNAL_SIZE: Final = 1_000_000
 ORIGIN: Final = re.compile(r"https?://[^/?#\s]+")
 
 
@@ -35,6 +42,7 @@ class Settings:
     `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
     `simulation` says what to simulate (nothing by default). A fixture file is checked for
     changes every `reload_interval` seconds and served anew when it changed and is valid.
+    The last `journal_size` API requests are kept in this process's request journal (0: none).
     """
 
     seed: int = DEFAULT_SEED
@@ -48,6 +56,7 @@ class Settings:
     reload_interval: float = 0.5
     state: Path | None = None
     control: bool = True
+    journal_size: int = DEFAULT_JOURNAL_SIZE
 
     def __post_init__(self) -> None:
         if not 0 <= self.customers <= MAX_CUSTOMERS:
@@ -67,5 +76,7 @@ class Settings:
         for origin in self.cors_origins:
             if origin != ANY_ORIGIN and ORIGIN.fullmatch(origin) is None:
                 raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port], as in http://localhost:5173")
+        if not 0 <= self.journal_size <= MAX_JOURNAL_SIZE:
+            raise ValueError(f"the journal size must be from 0 to {MAX_JOURNAL_SIZE}, got {self.journal_size}")
         if not 0.05 <= self.reload_interval <= 60:
             raise ValueError("the reload interval must be from 0.05 to 60 seconds")

@@ -14,7 +14,9 @@ PUBLIC: dict[str, list[str]] = {
     "mockserver": [
         "Dataset",
         "FlexportalMock",
+        "JournalRecord",
         "Latency",
+        "RequestJournal",
         "Settings",
         "SimulationConfig",
         "__version__",
@@ -22,7 +24,7 @@ PUBLIC: dict[str, list[str]] = {
         "served_state",
     ],
     "mockserver.pytest_plugin": ["Dataset", "FlexportalMock", "MockConfig", "resolve_config"],
-    "mockserver.app": ["FastPathStarlette", "create_app", "served_state"],
+    "mockserver.app": ["FastPathStarlette", "create_app", "request_journal", "served_state"],
     "mockserver.settings": [
         "ANY_ORIGIN",
         "DEFAULT_CUSTOMERS",

@@ -86,11 +86,11 @@ def test_pytest_started_after_the_packages_were_imported_does_not_warn(pytester:
 def test_fixtures_and_marker_are_documented_to_pytest(pytester: pytest.Pytester) -> None:
     project(pytester)
     fixtures = pytester.runpytest("--fixtures")
-    for name in ("flexportal_mock", "flexportal_app", "flexportal_client", "flexportal_dataset"):
+    for name in ("flexportal_mock", "flexportal_app", "flexportal_client", "flexportal_requests", "flexportal_dataset"):
         fixtures.stdout.fnmatch_lines([f"{name} -- *pytest_plugin.py*"])
     pytester.runpytest("--markers").stdout.fnmatch_lines(["@pytest.mark.flexportal(seed=, customers=, tenants=*"])
     help_text = pytester.runpytest("--help").stdout.str()
-    for option in ("seed", "customers", "tenants", "fixtures", "api_key"):
+    for option in ("seed", "customers", "tenants", "fixtures", "api_key", "journal_size"):
         assert f"flexportal_{option} " in help_text
 
 
@@ -284,7 +284,7 @@ def test_a_wrong_configuration_fails_the_test_saying_what_is_wrong(pytester: pyt
     result.assert_outcomes(errors=7)
     result.stdout.fnmatch_lines_random(
         [
-            "*@pytest.mark.flexportal does not take sed; it takes seed, customers, tenants, fixtures, api_key",
+            "*flexportal does not take sed; it takes seed, customers, tenants, fixtures, api_key, journal_size",
             "*@pytest.mark.flexportal takes keyword arguments only*",
             "*tenants takes a list of tenant ids*",
             "*the flexportal mock cannot be made: 'no spaces' is not a tenant identifier*",

@@ -12,6 +12,7 @@ __all__ = [
     "API_KEY_ENV",
     "DEFAULT_CUSTOMERS",
     "DEFAULT_HOST",
+    "DEFAULT_JOURNAL_SIZE",
     "DEFAULT_PORT",
     "DEFAULT_SEED",
     "DEFAULT_TENANTS",
@@ -35,3 +36,5 @@ API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"
 """Where a client keeps its bearer key: the banner's curl line reads it, and so does the contract kit."""
 FIXTURE_API_KEY: Final = "test-key"
 """The one bearer key the pytest fixtures accept unless configured otherwise."""
+DEFAULT_JOURNAL_SIZE: Final = 1000
+"""API requests a server keeps in its request journal (0: none)."""

@@ -3,13 +3,14 @@
     GET  /_mock          what the control endpoints are (how a client tells a mock from the real API)
     POST /_mock/orders   {"email": ..., "firstName"?, "lastName"?, "company"?, "phone"?, "monthlyPrice"?}
     POST /_mock/reset
+    GET|DELETE /_mock/requests   the request journal (`journalroutes.py`), when it is on
 
 An order for an email no customer of the tenant has creates a customer (`201`); an order for a
 known email, compared as the API compares emails, is linked to that customer (`200`). With a
 `monthlyPrice` the order also rents a device, so the customer's subscriptions and revenue grow.
 A reset voids every write, in every worker, and cursors minted before it. Both take the API's
 `Authorization` header, and orders its `Tenant-ID`; errors are the API's envelope. A server
-started with `--no-control` has neither.
+started with `--no-control` has none of them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from mockserver.domain.customer import Customer
 from mockserver.domain.edits import CustomerEdits, Order, check_schema
 from mockserver.domain.query import reject_any_parameter
 from mockserver.http.body import read_json_object
+from mockserver.http.journalroutes import REQUESTS_PATH, journal_routes
 from mockserver.http.responses import json_response
+from mockserver.storage.journal import Journal
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.state import ServerState
 
@@ -62,8 +65,9 @@ def control_routes(
     edits: CustomerEdits,
     api_keys: frozenset[str],
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    journal: Journal | None = None,
 ) -> list[Route]:
-    """The routes of the control endpoints over `state`."""
+    """The routes of the control endpoints over `state`, and over `journal` when there is one."""
     validator = Draft202012Validator(order_schema(spec))
 
     async def place_order(request: Request) -> Response:
@@ -97,11 +101,15 @@ def control_routes(
         state.reset()
         return Response(status_code=204)
 
-    description = orjson.dumps({"mock": "flexportal-mock", "orders": f"{PREFIX}/orders", "reset": f"{PREFIX}/reset"})
+    described = {"mock": "flexportal-mock", "orders": f"{PREFIX}/orders", "reset": f"{PREFIX}/reset"}
+    if journal is not None:
+        described["requests"] = REQUESTS_PATH
+    description = orjson.dumps(described)
     return [
         Route(PREFIX, describe, methods=["GET"]),
         Route(f"{PREFIX}/orders", place_order, methods=["POST"]),
         Route(f"{PREFIX}/reset", reset, methods=["POST"]),
+        *([] if journal is None else journal_routes(journal, api_keys)),
     ]
 
 

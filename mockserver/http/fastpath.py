@@ -6,7 +6,7 @@ than the operations themselves (benchmarks/RESULTS.md). `FastPath` answers them 
 handlers as the routes (`endpoints.py`) and gives them what the app's middleware gives every
 request, from the same functions, in the same order:
 
-1. the access log line (`accesslog.py`), whatever the answer;
+1. the access log line (`accesslog.py`) and the request journal's entry, whatever the answer;
 2. the size limits (`limits.py`), refused before anything else, without CORS headers;
 3. the operation's body, or its `ApiError` in the envelope of `error_response`;
 4. the CORS headers (`cors.py`) on that answer;
@@ -43,6 +43,7 @@ from mockserver.http.endpoints import CustomerEndpoints
 from mockserver.http.limits import size_error
 from mockserver.http.request import RawHeaders, header_values
 from mockserver.http.responses import error_response, json_headers
+from mockserver.storage.journal import Journal
 
 __all__ = ["FastPath", "Head", "ITEM_PREFIX", "LIST_PATH", "READ_METHODS", "customer_id_in", "is_api_read"]
 
@@ -74,16 +75,23 @@ def is_api_read(scope: Scope) -> bool:
 class FastPath:
     """An ASGI app answering the API's reads itself and passing every other request to `app`."""
 
-    def __init__(self, app: ASGIApp, endpoints: CustomerEndpoints, cors_origins: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        endpoints: CustomerEndpoints,
+        cors_origins: Sequence[str] = (),
+        journal: Journal | None = None,
+    ) -> None:
         self.app = app
         self._endpoints = endpoints
         self._cors_origins = tuple(cors_origins)
         self._access_log = logging.getLogger(LOGGER)
+        self._journal = journal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not is_api_read(scope):
             await self.app(scope, receive, send)
-        elif not self._access_log.isEnabledFor(logging.INFO):
+        elif self._journal is None and not self._access_log.isEnabledFor(logging.INFO):
             await self._answer(scope, send)
         else:
             started = time.perf_counter()
@@ -91,7 +99,11 @@ class FastPath:
             try:
                 status = await self._answer(scope, send)
             finally:
-                log_request(self._access_log, scope, status, (time.perf_counter() - started) * 1000)
+                duration_ms = (time.perf_counter() - started) * 1000
+                if self._access_log.isEnabledFor(logging.INFO):
+                    log_request(self._access_log, scope, status, duration_ms)
+                if self._journal is not None:
+                    self._journal.record(scope, status, duration_ms)
 
     async def _answer(self, scope: Scope, send: Send) -> int:
         """Answer the request as the app would; the status sent."""

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
 
 import pytest
 
-from mockserver.domain.defaults import DEFAULT_SEED, DEFAULT_TENANTS, FIXTURE_API_KEY, FIXTURE_CUSTOMERS
+from mockserver.domain.defaults import (
+    DEFAULT_JOURNAL_SIZE,
+    DEFAULT_SEED,
+    DEFAULT_TENANTS,
+    FIXTURE_API_KEY,
+    FIXTURE_CUSTOMERS,
+)
 
 if TYPE_CHECKING:
     from mockserver.settings import Settings
@@ -20,7 +26,8 @@ if TYPE_CHECKING:
 __all__ = ["INI_OPTIONS", "MARKER", "MockConfig", "add_options", "fail", "resolve_config"]
 
 MARKER: Final = "flexportal"
-_KEYS: Final = ("seed", "customers", "tenants", "fixtures", "api_key")
+_KEYS: Final = ("seed", "customers", "tenants", "fixtures", "api_key", "journal_size")
+_INTEGERS: Final = ("seed", "customers", "journal_size")
 INI_OPTIONS: Final = {key: f"flexportal_{key}" for key in _KEYS}
 
 
@@ -47,6 +54,12 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini(
         INI_OPTIONS["api_key"], f"the one bearer key the flexportal fixtures accept (default {FIXTURE_API_KEY})"
     )
+    parser.addini(
+        INI_OPTIONS["journal_size"],
+        f"API requests the flexportal fixtures' request journal keeps (default {DEFAULT_JOURNAL_SIZE}; 0: off)",
+        integer,
+        None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,7 @@ class MockConfig:
     tenants: tuple[str, ...] = DEFAULT_TENANTS
     fixtures: Path | None = None
     api_key: str = FIXTURE_API_KEY
+    journal_size: int = DEFAULT_JOURNAL_SIZE
 
     def settings(self) -> Settings:
         """The server settings; raises ValueError for what the server refuses (a bad tenant id, say)."""
@@ -73,6 +87,7 @@ class MockConfig:
             tenants=self.tenants,
             fixtures=self.fixtures,
             api_keys=frozenset({self.api_key}),
+            journal_size=self.journal_size,
         )
 
 
@@ -109,6 +124,7 @@ def resolve_config(node: pytest.Item, config: pytest.Config) -> MockConfig:
             tenants=(),
             fixtures=fixtures,
             api_key=merged.get("api_key", FIXTURE_API_KEY),
+            journal_size=merged.get("journal_size", DEFAULT_JOURNAL_SIZE),
         )
     return MockConfig(**{key: value for key, value in merged.items() if key != "fixtures"})
 
@@ -117,7 +133,7 @@ def _ini_layer(config: pytest.Config) -> dict[str, Any]:
     """The keys the ini options set, checked; a relative fixture path is taken from the ini file's folder."""
     values = {key: _getini(config, name) for key, name in INI_OPTIONS.items()}
     layer: dict[str, Any] = {}
-    for key in ("seed", "customers"):
+    for key in _INTEGERS:
         value = values[key]
         if isinstance(value, str) and value.strip():
             try:
@@ -154,7 +170,7 @@ def _marker_layer(mark: pytest.Mark, folder: Path) -> dict[str, Any]:
         fail(f"{usage} does not take {', '.join(unknown)}; it takes {', '.join(_KEYS)}")
     layer: dict[str, Any] = {}
     for key, value in mark.kwargs.items():
-        if key in ("seed", "customers"):
+        if key in _INTEGERS:
             if not isinstance(value, int) or isinstance(value, bool):
                 fail(f"{usage}: {key} must be an integer, got {value!r}")
             layer[key] = value

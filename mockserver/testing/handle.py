@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockserver.testing.config import MockConfig
 
@@ -17,9 +17,14 @@ if TYPE_CHECKING:
 
     from mockserver.server.background import BackgroundServer
     from mockserver.settings import Settings
+    from mockserver.storage.journal import JournalRecord
+    from mockserver.storage.requestmatch import ParamValue
     from mockserver.storage.state import ServerState
+    from mockserver.testing.requests import RequestJournal
 
 __all__ = ["Dataset", "FlexportalMock", "MockInstance", "headers"]
+
+T = TypeVar("T")
 
 
 class Dataset:
@@ -72,6 +77,8 @@ class FlexportalMock:
     It accepts `api_key` only and serves `tenant` and `other_tenants`; `headers` are the ones to
     send. `records()` are the seeded customers, `app` the application served, `state()` what it
     serves now, writes included, and `reset()` undoes every write, as happens before each test.
+    `requests()` and `assert_requested()` read `journal`, the API requests answered in this
+    test (see `RequestJournal`).
     """
 
     base_url: str
@@ -80,6 +87,7 @@ class FlexportalMock:
     other_tenants: tuple[str, ...]
     dataset: Dataset = field(repr=False)
     app: Starlette = field(repr=False)
+    journal: RequestJournal = field(repr=False)
     _reset: Callable[[], None] = field(repr=False)
 
     @property
@@ -114,8 +122,38 @@ class FlexportalMock:
         return served_state(self.app)
 
     def reset(self) -> None:
-        """Undo every write so far: serve the seeded data again."""
+        """Undo every write so far: serve the seeded data again (the request journal stays)."""
         self._reset()
+
+    def requests(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        params: Mapping[str, ParamValue | None] | None = None,
+        tenant: str | None = None,
+        *,
+        exact_params: bool = False,
+    ) -> list[JournalRecord]:
+        """The API requests answered in this test that match, oldest first; see `RequestJournal.requests`."""
+        return self.journal.requests(method, path, params, tenant, exact_params=exact_params)
+
+    def assert_requested(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        params: Mapping[str, ParamValue | None] | None = None,
+        tenant: str | None = None,
+        *,
+        times: int | None = None,
+        exact_params: bool = False,
+    ) -> list[JournalRecord]:
+        """Fail, listing the closest requests that did arrive, unless `times` (at least one) matched."""
+        __tracebackhide__ = True
+        return self.journal.assert_requested(method, path, params, tenant, times=times, exact_params=exact_params)
+
+    def clear_requests(self) -> None:
+        """Forget the API requests answered so far, as happens before each test."""
+        self.journal.clear()
 
 
 class MockInstance:
@@ -146,6 +184,30 @@ class MockInstance:
             self._server = server
         return self._server
 
+    def run(self, function: Callable[[], T]) -> T:
+        """`function()` where the app's state may be used: on the server's event loop while a server runs."""
+        if self._server is not None:
+            return self._server.call(function)
+        return function()
+
+    def journal(self) -> RequestJournal:
+        """The app's request journal, read through `run`."""
+        from mockserver.app import request_journal
+        from mockserver.testing.requests import RequestJournal
+
+        return RequestJournal(request_journal(self.app), self.run)
+
+    def fresh(self) -> None:
+        """What each test starts from: the seeded data and an empty request journal."""
+        if self._app is None:
+            return
+        self.reset()
+        from mockserver.app import request_journal
+
+        journal = request_journal(self.app)
+        if journal is not None:
+            self.run(journal.clear)
+
     def reset(self) -> None:
         """Serve the seeded data again.
 
@@ -159,11 +221,7 @@ class MockInstance:
             return
         from mockserver.app import served_state
 
-        state = served_state(self._app)
-        if self._server is not None:
-            self._server.call(state.reset)
-        else:
-            state.reset()
+        self.run(served_state(self._app).reset)
 
     def handle(self) -> FlexportalMock:
         """The served mock as a test sees it."""
@@ -175,6 +233,7 @@ class MockInstance:
             other_tenants=tenants[1:],
             dataset=self.dataset,
             app=self.app,
+            journal=self.journal(),
             _reset=self.reset,
         )
 
