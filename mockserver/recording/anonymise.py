@@ -36,20 +36,46 @@ _SHARED_LABELS: Final = frozenset({"co", "com", "org", "net", "ac", "gov", "edu"
 _PHONE_PREFIX: Final = re.compile(r"\s*(?:\+\d{1,3}|\(?0)")
 
 
+_ATTEMPTS: Final = 50
+
+
 @dataclass
 class Anonymiser:
-    """Replaces the personal data of customers, one tenant's emails kept unique across the records it saw."""
+    """Replaces the personal data of customers, one tenant's emails kept unique across the records it saw.
+
+    `source` holds keyed hashes of the source's full names, emails and phones (`note_source`):
+    a stand-in that happens to be one of them is drawn again, so that none of the source's
+    appears in what is written, not even as another customer's.
+    """
 
     pseudonyms: Pseudonyms
+    source: set[str] = field(default_factory=set)
+    domains: dict[str, str] = field(default_factory=dict)
     _emails: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def keyed(cls, key: bytes) -> Anonymiser:
         return cls(Pseudonyms(key))
 
+    def source_digests(self, record: Mapping[str, Any]) -> set[str]:
+        """The keyed hashes of a source record's full name, email and phone (a list item has them all)."""
+        digest = self.pseudonyms.digest
+        found = {digest("name", f"{record.get('firstName')} {record.get('lastName')}".casefold())}
+        if isinstance(record.get("email"), str):
+            found.add(digest("email", fold_email(record["email"])))
+        if isinstance(record.get("phone"), str):
+            found.add(digest("phone", record["phone"]))
+        return found
+
+    def note_source(self, record: Mapping[str, Any]) -> None:
+        self.source |= self.source_digests(record)
+
     def remember(self, record: Mapping[str, Any]) -> None:
         """Count an already anonymised record's email as taken (a resumed recording)."""
         self._emails.setdefault(record["tenantId"], set()).add(fold_email(record["email"]))
+
+    def _is_source(self, kind: str, value: str) -> bool:
+        return self.pseudonyms.digest(kind, value) in self.source
 
     def customer(self, record: Mapping[str, Any]) -> Customer:
         """`record` with its personal data replaced; everything else as it was."""
@@ -59,7 +85,10 @@ class Anonymiser:
         country = COUNTRY_LOCALES.get(str(billing.get("country"))) if isinstance(billing, dict) else None
         locale = locale_for(f"{record['firstName']} {record['lastName']} {record.get('company') or ''}", country)
         out["firstName"] = words(record["firstName"], "first", locale)
-        out["lastName"] = words(record["lastName"], "last", locale)
+        for attempt in range(_ATTEMPTS):
+            out["lastName"] = words(record["lastName"], "last", locale, salt=str(attempt or ""))
+            if not self._is_source("name", f"{out['firstName']} {out['lastName']}".casefold()):
+                break
         if isinstance(record.get("company"), str):
             out["company"] = words(record["company"], "company", locale, keep=LEGAL_FORMS)
         if isinstance(record.get("phone"), str):
@@ -69,9 +98,10 @@ class Anonymiser:
             out["createdBy"] = self.creator(record["createdBy"])
         if isinstance(record.get("customFields"), dict):
             out["customFields"] = self._free_form(record["customFields"])
+        full_names = (f"{record['firstName']} {record['lastName']}", f"{out['firstName']} {out['lastName']}")
         for name in ADDRESSES:
             if isinstance(record.get(name), dict):
-                out[name] = self.address(record[name], locale)
+                out[name] = self.address(record[name], locale, full_names)
         return out
 
     def email(self, email: str, record: Mapping[str, Any] | None = None, locale: str | None = None) -> str:
@@ -112,21 +142,41 @@ class Anonymiser:
         return forms
 
     def domain(self, domain: str) -> str:
-        """A made-up domain for `domain`, the same each time; its top-level labels (`.de`, `.co.uk`) kept."""
+        """A made-up domain for `domain`, its top-level labels (`.de`, `.co.uk`) kept.
+
+        Two domains never share a stand-in, so each domain keeps its share of the customers: the
+        stand-ins so far are kept in `domains` (by keyed hash of the original), and a clash is
+        drawn again.
+        """
         labels = domain.split(".")
-        kept = 2 if len(labels) >= 3 and labels[-2].casefold() in _SHARED_LABELS else 1
-        if len(labels) <= kept:
-            kept = 0
-        replaced = [self._email_words(label, {}, None) for label in labels[: len(labels) - kept]]
-        return ".".join([*replaced, *labels[len(labels) - kept :]])
+        known = self.pseudonyms.digest("domain", domain.casefold())
+        stand_in = self.domains.get(known)
+        if stand_in is None:
+            kept = 2 if len(labels) >= 3 and labels[-2].casefold() in _SHARED_LABELS else 1
+            if len(labels) <= kept:
+                kept = 0
+            named = [label.casefold() for label in labels[: len(labels) - kept]]
+            taken = set(self.domains.values())
+            for attempt in range(_ATTEMPTS):
+                replaced = [self._email_words(label, {}, None, str(attempt or "")) for label in named]
+                stand_in = ".".join([*replaced, *(label.casefold() for label in labels[len(labels) - kept :])])
+                if stand_in not in taken:
+                    break
+            self.domains[known] = stand_in
+        return ".".join(_cased(new, old) for new, old in zip(stand_in.split("."), labels, strict=False))
 
     def phone(self, phone: str) -> str:
         """Another number in the same format: the country code or trunk prefix kept, every other digit replaced."""
         prefix = _PHONE_PREFIX.match(phone)
         start = prefix.end() if prefix else 0
         rest = phone[start:]
-        digits = iter(self.pseudonyms.digits(sum(char.isdigit() for char in rest), "phone", phone))
-        return phone[:start] + "".join(next(digits) if char.isdigit() else char for char in rest)
+        replaced = phone
+        for attempt in range(_ATTEMPTS):
+            digits = iter(self.pseudonyms.digits(sum(char.isdigit() for char in rest), "phone", phone, str(attempt)))
+            replaced = phone[:start] + "".join(next(digits) if char.isdigit() else char for char in rest)
+            if replaced != phone and not self._is_source("phone", replaced):
+                break
+        return replaced
 
     def creator(self, creator: str) -> str:
         """A system creator as it is; a person (`dashboard:kristy@acme.example`) replaced, the `dashboard:` kept."""
@@ -138,8 +188,13 @@ class Anonymiser:
         replaced = self.email(rest) if "@" in rest else self.pseudonyms.words(rest, "first")
         return f"{prefix}{colon}{replaced}"
 
-    def address(self, address: Mapping[str, Any], locale: str) -> dict[str, Any]:
-        """An address with its contact, street, city, building, locality and postcode replaced."""
+    def address(
+        self, address: Mapping[str, Any], locale: str, full_names: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
+        """An address with its contact, street, city, building, locality and postcode replaced.
+
+        A contact who is the customer (`full_names`: the name before and after) gets the customer's new name.
+        """
         words = self.pseudonyms.words
         place = COUNTRY_LOCALES.get(str(address.get("country")), locale)
         out = dict(address)
@@ -150,8 +205,14 @@ class Anonymiser:
             "locality": "city",
             "postalCode": "street",
         }
-        if isinstance(address.get("contactName"), str):
-            out["contactName"] = words(address["contactName"], "last", locale, first="first")
+        contact = address.get("contactName")
+        if full_names is not None and contact == full_names[0]:
+            out["contactName"] = full_names[1]
+        elif isinstance(contact, str):
+            for attempt in range(_ATTEMPTS):
+                out["contactName"] = words(contact, "last", locale, first="first", salt=str(attempt or ""))
+                if not self._is_source("name", out["contactName"].casefold()):
+                    break
         if isinstance(address.get("company"), str):
             out["company"] = words(address["company"], "company", locale, keep=LEGAL_FORMS)
         for name, kind in kinds.items():
@@ -169,7 +230,7 @@ class Anonymiser:
             return {name: self._free_form(item) for name, item in value.items()}
         return value
 
-    def _email_words(self, text: str, names: Mapping[str, str], locale: str | None) -> str:
+    def _email_words(self, text: str, names: Mapping[str, str], locale: str | None, salt: str = "") -> str:
         """The words of part of an address replaced; an ASCII word stays ASCII."""
         pseudonyms = self.pseudonyms
         pieces: list[str] = []
@@ -178,10 +239,10 @@ class Anonymiser:
             pieces.append(text[position : match.start()])
             token = match.group()
             if token.isdigit():
-                pieces.append(pseudonyms.digits(len(token), "digits", token, text))
+                pieces.append(pseudonyms.digits(len(token), "digits", token, text, salt))
             else:
                 named = names.get(token.casefold())
-                replaced = _cased(named, token) if named is not None else pseudonyms.word(token, "last", locale)
+                replaced = _cased(named, token) if named is not None else pseudonyms.word(token, "last", locale, salt)
                 if token.isascii():
                     replaced = ascii_word(replaced) or ascii_word(pseudonyms.word(token, "last")) or "x"
                 pieces.append(replaced)
@@ -196,7 +257,7 @@ class Anonymiser:
         local, _, domain = email.rpartition("@")
         base, plus, tag = local.partition("+")
         number = 1
-        while fold_email(candidate) in taken:
+        while fold_email(candidate) in taken or self._is_source("email", fold_email(candidate)):
             number += 1
             candidate = f"{base}{number}{plus}{tag}@{domain}"
         taken.add(fold_email(candidate))

@@ -9,6 +9,7 @@ the original is never chosen for itself.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -21,6 +22,8 @@ from typing import Final
 __all__ = ["KINDS", "Pseudonyms", "ascii_word", "locale_for", "script_of"]
 
 KINDS: Final = ("first", "last", "company", "city", "street")
+# Words by casefolded first letter ("" for all of them), then by length.
+Vocabulary = dict[str, dict[int, tuple[str, ...]]]
 WORD: Final = re.compile(r"[^\W\d_]+|\d+")
 # The locale whose vocabulary stands in for a script other than Latin.
 SCRIPT_LOCALES: Final = {
@@ -53,7 +56,8 @@ COUNTRY_LOCALES: Final = {
     "KR": "ko_KR", "RU": "ru_RU", "UA": "uk_UA", "GR": "el_GR", "TR": "tr_TR", "IL": "he_IL", "IN": "en_IN",
 }  # fmt: skip
 DEFAULT_LOCALE: Final = "en_US"
-_VOCABULARY: Final = 400
+# Faker draws per vocabulary: names are drawn often, so that a letter has many to choose from.
+_DRAWS: Final = {"first": 4000, "last": 4000, "company": 800, "city": 800, "street": 800}
 _TRANSLITERATE: Final = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "đ": "d"})
 
 
@@ -87,11 +91,14 @@ def ascii_word(text: str) -> str:
 
 @dataclass
 class Pseudonyms:
-    """Stand-ins keyed by `key`; the Faker vocabularies are made on first use, one per locale and kind."""
+    """Stand-ins keyed by `key`; the Faker vocabularies are made on first use, one per locale and kind, and kept."""
 
     key: bytes
-    _vocabularies: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
-    _chosen: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    _chosen: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+
+    def digest(self, *context: str) -> str:
+        """A keyed hash of `context`, from which it cannot be found without the key."""
+        return hmac.new(self.key, "\x1f".join(context).encode(), hashlib.sha256).hexdigest()[:32]
 
     def number(self, size: int, *context: str) -> int:
         """A number below `size`, the same for the same key and `context`."""
@@ -117,10 +124,12 @@ class Pseudonyms:
         *,
         first: str | None = None,
         keep: frozenset[str] = frozenset(),
+        salt: str = "",
     ) -> str:
         """`text` with each word replaced (`kind`'s vocabulary; `first` for the first word) and its digits too.
 
-        Words in `keep` (casefolded), such as legal forms, stay as they are.
+        Words in `keep` (casefolded), such as legal forms, stay as they are; another `salt` gives
+        other stand-ins.
         """
         pieces: list[str] = []
         position = 0
@@ -128,61 +137,68 @@ class Pseudonyms:
             pieces.append(text[position : match.start()])
             token = match.group()
             if token.isdigit():
-                pieces.append(self.digits(len(token), "digits", token, text))
+                pieces.append(self.digits(len(token), "digits", token, text, salt))
             elif token.casefold() in keep:
                 pieces.append(token)
             else:
-                pieces.append(self.word(token, first if first is not None and index == 0 else kind, locale))
+                pieces.append(self.word(token, first if first is not None and index == 0 else kind, locale, salt))
             position = match.end()
         pieces.append(text[position:])
         return "".join(pieces)
 
-    def word(self, token: str, kind: str, locale: str | None = None) -> str:
+    def word(self, token: str, kind: str, locale: str | None = None, salt: str = "") -> str:
         """One word's stand-in: same script, same first letter if possible, about as long, same case.
 
-        A short Latin token (`B`, `Apt 4B`'s `B`, a postcode's `BT`) is a code rather than a word:
-        its letters are replaced one by one.
+        A single ASCII letter (an initial, `Apt 4B`'s `B`) stays; a short capitalised ASCII token (a
+        postcode's `BT`, a `HS-` prefix) is a code rather than a word: its letters after the first
+        are replaced one by one.
         """
-        if token.isascii() and (len(token) <= 2 or (len(token) <= 3 and token.isupper())):
+        if len(token) == 1 and token.isascii():
+            return token
+        if token.isascii() and len(token) <= 3 and token.isupper():
             return self._code(token)
         locale = locale_for(token, locale)
-        chosen = self._chosen.get((token, kind, locale))
+        chosen = self._chosen.get((token, kind, locale, salt))
         if chosen is None:
-            chosen = self._chosen[(token, kind, locale)] = self._choose(token, kind, self._vocabulary(locale, kind))
+            vocabulary = _make_vocabulary(locale, kind)
+            chosen = self._chosen[(token, kind, locale, salt)] = self._choose(token, kind, vocabulary, salt)
         return chosen
 
     def _code(self, token: str) -> str:
         digits = self.digits(2 * len(token), "code", token)
-        letters = [string.ascii_lowercase[int(digits[2 * i : 2 * i + 2]) % 26] for i in range(len(token))]
-        return "".join(new.upper() if old.isupper() else new for new, old in zip(letters, token, strict=True))
+        letters = [string.ascii_uppercase[int(digits[2 * i : 2 * i + 2]) % 26] for i in range(1, len(token))]
+        replaced = token[0] + "".join(letters)
+        return replaced if replaced != token else token[0] + "".join(reversed(letters))
 
-    def _choose(self, token: str, kind: str, vocabulary: dict[str, tuple[str, ...]]) -> str:
+    def _choose(self, token: str, kind: str, vocabulary: Vocabulary, salt: str) -> str:
+        """A word of the same initial within a quarter of the length (or twice that), else any of the nearest length."""
         folded = token.casefold()
         length = len(token)
         close = max(1, length // 4)
-        initial = vocabulary.get(folded[:1], ())
-        everything = vocabulary[""]
-        for candidates in (
-            [word for word in initial if abs(len(word) - length) <= close],
-            list(initial),
-            [word for word in everything if abs(len(word) - length) <= close],
-            list(everything),
-        ):
-            candidates = [word for word in candidates if word.casefold() != folded]
+        windows = (
+            (folded[:1], close),
+            (folded[:1], 2 * close),
+            ("", close),
+            *(("", width) for width in range(2 * close, 200)),
+        )
+        for initial, width in windows:
+            by_length = vocabulary.get(initial)
+            if not by_length:
+                continue
+            candidates = [
+                word
+                for size in range(length - width, length + width + 1)
+                for word in by_length.get(size, ())
+                if word.casefold() != folded
+            ]
             if candidates:
-                chosen = candidates[self.number(len(candidates), kind, token)]
-                return _shaped(chosen, token)
+                return _shaped(candidates[self.number(len(candidates), kind, token, salt)], token)
         return self.digits(length, "word", kind, token)  # an empty vocabulary: never the original
 
-    def _vocabulary(self, locale: str, kind: str) -> dict[str, tuple[str, ...]]:
-        """Words Faker makes for `kind` in `locale`, by casefolded first letter ("" for all of them)."""
-        cached = self._vocabularies.get((locale, kind))
-        if cached is None:
-            cached = self._vocabularies[(locale, kind)] = _make_vocabulary(locale, kind)
-        return cached
 
-
-def _make_vocabulary(locale: str, kind: str) -> dict[str, tuple[str, ...]]:
+@functools.cache
+def _make_vocabulary(locale: str, kind: str) -> Vocabulary:
+    """Words Faker makes for `kind` in `locale`, by casefolded first letter ("" for all of them) and length."""
     from faker import Faker  # imported here: the rest of the mock never pays for Faker's import
 
     try:
@@ -197,11 +213,12 @@ def _make_vocabulary(locale: str, kind: str) -> dict[str, tuple[str, ...]]:
         "city": fake.city,
         "street": fake.street_name,
     }[kind]
-    words = sorted({token for _ in range(_VOCABULARY) for token in WORD.findall(draw()) if not token.isdigit()})
-    by_initial: dict[str, list[str]] = {"": words}
+    words = sorted({token for _ in range(_DRAWS[kind]) for token in WORD.findall(draw()) if not token.isdigit()})
+    grouped: dict[str, dict[int, list[str]]] = {}
     for word in words:
-        by_initial.setdefault(word.casefold()[:1], []).append(word)
-    return {initial: tuple(group) for initial, group in by_initial.items()}
+        for initial in ("", word.casefold()[:1]):
+            grouped.setdefault(initial, {}).setdefault(len(word), []).append(word)
+    return {initial: {size: tuple(group) for size, group in sizes.items()} for initial, sizes in grouped.items()}
 
 
 def _shaped(word: str, like: str) -> str:
