@@ -157,6 +157,7 @@ class Anonymiser:
                 kept = 0
             named = [label.casefold() for label in labels[: len(labels) - kept]]
             taken = set(self.domains.values())
+            stand_in = domain.casefold()
             for attempt in range(_ATTEMPTS):
                 replaced = [self._email_words(label, {}, None, str(attempt or "")) for label in named]
                 stand_in = ".".join([*replaced, *(label.casefold() for label in labels[len(labels) - kept :])])

@@ -11,6 +11,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -115,7 +116,9 @@ def main(argv: Sequence[str]) -> int:
         rate=args.rate or None,
         timeout=args.timeout,
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM stops a recording as Ctrl-C does (a handler can be set in the main thread only).
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
     try:
         count = recorder.record(recording, report=(lambda _: None) if args.quiet else _progress)
     except recorder.RecordingStopped as stopped:
@@ -125,7 +128,8 @@ def main(argv: Sequence[str]) -> int:
         print(f"flexportal-mock record: {error}", file=sys.stderr)
         return 1 if isinstance(error, recorder.RecordError) else 2
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     kind = "anonymised" if args.anonymise else "as answered, personal data included"
     print(f"recorded {count} customers of {', '.join(recording.tenants)} into {args.out} ({kind})")
     return 0

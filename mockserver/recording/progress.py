@@ -1,10 +1,12 @@
 """Where an interrupted recording stands: a state file beside the output, written atomically.
 
-It holds what the recording has fetched so far (anonymised, unless personal data is kept), the
-cursor of the page under way for each tenant, and what makes the stand-ins the same after a
-resume: the random anonymisation key of a recording started without one, or a check value of
-a given key (never the key itself), so that a resume with another key is refused. The file is
-readable by its owner alone and removed once the fixture file is written.
+It holds each tenant's customer ids as listed and the cursor of the next list page, the
+customers fetched so far (anonymised, unless personal data is kept), and what makes the
+stand-ins the same after a resume: the keyed hashes of the source's names, emails and phones
+and the domains' stand-ins (no original value), and the random anonymisation key of a
+recording started without one, or a check value of a given key (never the key itself), so
+that a resume with another key is refused. The file is readable by its owner alone and
+removed once the fixture file is written.
 """
 
 from __future__ import annotations
@@ -40,15 +42,12 @@ def key_check(key: bytes) -> str:
 
 @dataclass
 class TenantProgress:
-    """One tenant: the customers recorded, the `startAfter` of the page under way, and whether it is done."""
+    """One tenant: its customer ids as listed, the `startAfter` of the next list page, the customers recorded."""
 
-    records: list[Customer] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
     cursor: str | None = None
-    done: bool = False
-    pages: int = 0
-
-    def ids(self) -> set[str]:
-        return {record["customerId"] for record in self.records}
+    listed: bool = False
+    records: list[Customer] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +59,8 @@ class Progress:
     anonymise: bool
     key_check: str | None
     stored_key: str | None = None
+    source: set[str] = field(default_factory=set)
+    domains: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def fresh(
@@ -88,8 +89,10 @@ class Progress:
             "anonymise": self.anonymise,
             "keyCheck": self.key_check,
             "key": self.stored_key,
+            "source": sorted(self.source),
+            "domains": self.domains,
             "tenants": {
-                name: {"cursor": tenant.cursor, "done": tenant.done, "pages": tenant.pages, "records": tenant.records}
+                name: {"ids": tenant.ids, "cursor": tenant.cursor, "listed": tenant.listed, "records": tenant.records}
                 for name, tenant in self.tenants.items()
             },
         }
@@ -112,10 +115,10 @@ class Progress:
         try:
             tenants = {
                 name: TenantProgress(
-                    records=list(tenant["records"]),
+                    ids=[str(id_) for id_ in tenant["ids"]],
                     cursor=tenant["cursor"],
-                    done=bool(tenant["done"]),
-                    pages=int(tenant["pages"]),
+                    listed=bool(tenant["listed"]),
+                    records=list(tenant["records"]),
                 )
                 for name, tenant in document["tenants"].items()
             }
@@ -125,6 +128,8 @@ class Progress:
                 anonymise=bool(document["anonymise"]),
                 key_check=document["keyCheck"],
                 stored_key=document["key"],
+                source={str(digest) for digest in document["source"]},
+                domains={str(known): str(stand_in) for known, stand_in in document["domains"].items()},
             )
         except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise StateError(f"{path}: a damaged state file ({error!r}); delete it to start again") from None

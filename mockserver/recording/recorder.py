@@ -2,10 +2,12 @@
 
 The kit's `KitClient` is the one way this project reaches a deployment that may be production:
 GET only, within a request budget and a rate, waiting out a 429's `Retry-After`, keeping the
-key out of what it records. Each tenant is listed oldest first (`createdAt` ascending, where
-new customers arrive at the end) and each customer fetched with Get Customer, since a fixture
-holds the profitability figures that the list leaves out. Progress is saved after every page
-and whenever the recording stops, so the same command picks up where it left off.
+key out of what it records. First every tenant is listed, oldest first (`createdAt` ascending,
+where new customers arrive at the end), noting the ids and the keyed hashes of the names,
+emails and phones, so that no stand-in can be any of them; then each customer is fetched with
+Get Customer, since a fixture holds the profitability figures that the list leaves out.
+Progress is saved after every page, every few customers and whenever the recording stops, so
+the same command picks up where it left off.
 """
 
 from __future__ import annotations
@@ -30,11 +32,13 @@ from contract_tests.transport.client import (
 from mockserver.domain.spec import load_spec
 from mockserver.recording.anonymise import Anonymiser
 from mockserver.recording.progress import Progress, StateError, TenantProgress, key_check, state_path
+from mockserver.recording.pseudonyms import Pseudonyms
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures, load_fixtures
 
 __all__ = ["PAGE_SIZE", "RecordError", "Recording", "RecordingStopped", "record"]
 
 PAGE_SIZE: Final = 100
+SAVE_EVERY: Final = 50
 LIST_PATH: Final = "/v1/customers"
 
 
@@ -74,10 +78,11 @@ def record(
     """
     path = state_path(recording.out)
     progress, key = _progress(recording, path)
-    anonymiser = Anonymiser.keyed(key) if key is not None else None
-    for tenant in progress.tenants.values():
-        for done in tenant.records:
-            if anonymiser is not None:
+    anonymiser = None
+    if key is not None:
+        anonymiser = Anonymiser(Pseudonyms(key), source=progress.source, domains=progress.domains)
+        for tenant in progress.tenants.values():
+            for done in tenant.records:
                 anonymiser.remember(done)
     spec = load_spec()
     client = KitClient(
@@ -91,10 +96,20 @@ def record(
         for name, tenant in progress.tenants.items():
             credentials = Credentials(name, recording.api_key)
             client.keep_secret(credentials)
-            while not tenant.done:
-                _record_page(client, credentials, tenant, recording.page_size, anonymiser)
+            while not tenant.listed:
+                _list_page(client, credentials, tenant, recording.page_size, anonymiser)
                 progress.save(path)
-                report(f"{name}: {len(tenant.records)} customers recorded, {client.budget.spent} requests sent")
+                report(f"{name}: {len(tenant.ids)} customers listed, {client.budget.spent} requests sent")
+        for name, tenant in progress.tenants.items():
+            credentials = Credentials(name, recording.api_key)
+            recorded = {record["customerId"] for record in tenant.records}
+            for customer_id in tenant.ids:
+                if customer_id not in recorded:
+                    _fetch(client, credentials, customer_id, tenant, anonymiser)
+                    recorded.add(customer_id)
+                    if len(recorded) % SAVE_EVERY == 0:
+                        progress.save(path)
+                        report(f"{name}: {len(tenant.records)} customers recorded, {client.budget.spent} requests sent")
     except (BudgetExhausted, TargetUnavailable, KeyboardInterrupt) as error:
         progress.save(path)
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
@@ -137,41 +152,51 @@ def _progress(recording: Recording, path: Path) -> tuple[Progress, bytes | None]
     return progress, key
 
 
-def _record_page(
+def _list_page(
     client: KitClient,
     credentials: Credentials,
     tenant: TenantProgress,
     page_size: int,
     anonymiser: Anonymiser | None,
 ) -> None:
-    """Fetch the page under way and every customer on it not yet recorded; then move the cursor on."""
+    """Fetch the next list page: note its ids (and the hashes of what no stand-in may be); move the cursor on."""
     query = [("limit", str(page_size)), ("sortBy", "createdAt"), ("sortOrder", "asc")]
     if tenant.cursor is not None:
         query.append(("startAfter", tenant.cursor))
     response = client.get(LIST_PATH, query, credentials=credentials)
     if response.status_code == 400 and tenant.cursor is not None and _code(response) == "INVALID_CURSOR":
         # The cursor has expired (a restarted deployment signs with a new key): list again from
-        # the start; the customers already recorded are skipped without being fetched again.
+        # the start; the ids already listed are kept once.
         tenant.cursor = None
         return
     page = _body(response, "customers")
-    seen = tenant.ids()
+    listed = set(tenant.ids)
     for item in page["customers"]:
         if not isinstance(item, dict) or not isinstance(item.get("customerId"), str):
             raise RecordError(f"the list of {credentials.tenant} holds an item without a customerId")
-        if item["customerId"] in seen:
-            continue
-        detail = client.get(f"{LIST_PATH}/{quote(item['customerId'], safe='')}", credentials=credentials)
-        if detail.status_code == 404:
-            continue  # deleted since the page was listed
-        customer = _body(detail, "customer")["customer"]
-        tenant.records.append(anonymiser.customer(customer) if anonymiser is not None else customer)
-        seen.add(item["customerId"])
-    tenant.pages += 1
+        if anonymiser is not None:
+            anonymiser.note_source(item)
+        if item["customerId"] not in listed:
+            tenant.ids.append(item["customerId"])
+            listed.add(item["customerId"])
     if page.get("hasMore") and isinstance(page.get("nextCursor"), str):
         tenant.cursor = page["nextCursor"]
     else:
-        tenant.done = True
+        tenant.listed = True
+
+
+def _fetch(
+    client: KitClient, credentials: Credentials, customer_id: str, tenant: TenantProgress, anonymiser: Anonymiser | None
+) -> None:
+    """Get Customer for one listed id, and record it (anonymised); a customer deleted since is left out."""
+    response = client.get(f"{LIST_PATH}/{quote(customer_id, safe='')}", credentials=credentials)
+    if response.status_code == 404:
+        return
+    customer = _body(response, "customer")["customer"]
+    if anonymiser is not None:
+        anonymiser.note_source(customer)
+        customer = anonymiser.customer(customer)
+    tenant.records.append(customer)
 
 
 def _body(response: httpx.Response, member: str) -> dict[str, Any]:
