@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 import mockserver.recording
+from mockserver.domain.customer import list_item
 from mockserver.domain.query import fold_email
 from mockserver.generation.dataset import dataset_records
-from mockserver.recording import command
+from mockserver.recording import command, recorder
 from mockserver.settings import Settings
 from mockserver.storage.fixturefile import load_fixtures
 from tests.kit_runs import SECRET, kit
@@ -218,3 +220,29 @@ def test_without_the_kit_installed_it_says_which_extra_to_install(
     status = command.main(["--base-url", "http://127.0.0.1:9", "--tenant", "acme", "--out", str(tmp_path / "x.json")])
     assert status == 2
     assert "pip install 'flexportal-mock[kit]'" in capsys.readouterr().err
+
+
+def test_a_429_is_waited_out_and_only_gets_are_sent(originals: dict[str, list[dict[str, Any]]], tmp_path: Path) -> None:
+    customers = originals["acme"][:3]
+    sent: list[httpx.Request] = []
+
+    def deployment(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        if len(sent) == 1:
+            return httpx.Response(429, headers={"Retry-After": "0"}, json={"error": {"code": "RATE_LIMITED"}})
+        if request.url.path == "/v1/customers":
+            page = {"customers": [list_item(c) for c in customers], "count": 3, "limit": 100}
+            return httpx.Response(200, json={**page, "hasMore": False, "nextCursor": None})
+        (customer,) = [c for c in customers if request.url.path.endswith(c["customerId"])]
+        return httpx.Response(200, json={"customer": customer})
+
+    recording = recorder.Recording(
+        base_url="https://deployment.example", tenants=("acme",), out=tmp_path / "out.json",
+        api_key=SECRET, anonymise_key=ANONYMISE_KEY.encode(),
+    )  # fmt: skip
+    assert recorder.record(recording, transport=httpx.MockTransport(deployment)) == 3
+    assert [request.method for request in sent] == ["GET"] * 5  # the 429, its retry, three customers
+    assert sent[0].url == sent[1].url and sent[1].headers["Authorization"] == f"Bearer {SECRET}"
+    assert sorted(r["customerId"] for r in load_fixtures(recording.out)["acme"]) == sorted(
+        c["customerId"] for c in customers
+    )

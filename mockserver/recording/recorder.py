@@ -91,6 +91,7 @@ def record(
         budget=Budget(recording.max_requests),
         pacer=Pacer(recording.rate),
         timeout=recording.timeout,
+        transport=transport,
     )
     try:
         for name, tenant in progress.tenants.items():
@@ -102,14 +103,15 @@ def record(
                 report(f"{name}: {len(tenant.ids)} customers listed, {client.budget.spent} requests sent")
         for name, tenant in progress.tenants.items():
             credentials = Credentials(name, recording.api_key)
-            recorded = {record["customerId"] for record in tenant.records}
+            fetched = {done["customerId"] for done in tenant.records}
             for customer_id in tenant.ids:
-                if customer_id not in recorded:
+                if customer_id not in fetched:
                     _fetch(client, credentials, customer_id, tenant, anonymiser)
-                    recorded.add(customer_id)
-                    if len(recorded) % SAVE_EVERY == 0:
+                    fetched.add(customer_id)
+                    if len(fetched) % SAVE_EVERY == 0:
                         progress.save(path)
                         report(f"{name}: {len(tenant.records)} customers recorded, {client.budget.spent} requests sent")
+            report(f"{name}: all {len(tenant.records)} customers recorded, {client.budget.spent} requests sent")
     except (BudgetExhausted, TargetUnavailable, KeyboardInterrupt) as error:
         progress.save(path)
         reason = "interrupted" if isinstance(error, KeyboardInterrupt) else str(error)
@@ -117,6 +119,10 @@ def record(
             f"stopped ({reason}) with {progress.recorded} customers recorded; "
             f"progress is in {path}: run the same command again to go on"
         ) from None
+    except RecordError:
+        if any(tenant.ids for tenant in progress.tenants.values()):
+            progress.save(path)  # what was fetched before the refusal is kept for a resume
+        raise
     finally:
         client.close()
     document = dump_fixtures({name: tenant.records for name, tenant in progress.tenants.items()})
