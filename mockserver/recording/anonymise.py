@@ -34,8 +34,7 @@ LEGAL_FORMS: Final = frozenset(
 # Second-level labels under which the registrable name is the third label (example.co.uk).
 _SHARED_LABELS: Final = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
 _PHONE_PREFIX: Final = re.compile(r"\s*(?:\+\d{1,3}|\(?0)")
-
-
+# Draws of a stand-in that clashes with a source value before the last one is taken anyway.
 _ATTEMPTS: Final = 50
 
 
@@ -93,7 +92,7 @@ class Anonymiser:
             out["company"] = words(record["company"], "company", locale, keep=LEGAL_FORMS)
         if isinstance(record.get("phone"), str):
             out["phone"] = self.phone(record["phone"])
-        out["email"] = self._unique(record["tenantId"], self.email(record["email"], record, locale))
+        out["email"] = self._unique(record["tenantId"], self.email(record["email"], record, locale, out))
         if isinstance(record.get("createdBy"), str):
             out["createdBy"] = self.creator(record["createdBy"])
         if isinstance(record.get("customFields"), dict):
@@ -104,8 +103,14 @@ class Anonymiser:
                 out[name] = self.address(record[name], locale, full_names)
         return out
 
-    def email(self, email: str, record: Mapping[str, Any] | None = None, locale: str | None = None) -> str:
-        """An address shaped like `email`: its names become the record's new names, its domain a made-up one.
+    def email(
+        self,
+        email: str,
+        record: Mapping[str, Any] | None = None,
+        locale: str | None = None,
+        replaced: Mapping[str, Any] | None = None,
+    ) -> str:
+        """An address shaped like `email`: its names become the new ones in `replaced`, its domain a made-up one.
 
         A word of the local part that is the customer's first or last name (accents dropped or
         not) becomes that name's stand-in, so `lena.fischer@` follows the new name; other words
@@ -114,15 +119,15 @@ class Anonymiser:
         local, at, domain = email.rpartition("@")
         if not at:
             return self._email_words(email, {}, locale)
-        names = self._name_forms(record, locale) if record else {}
+        names = self._name_forms(record, replaced) if record and replaced else {}
         return f"{self._email_words(local, names, locale)}@{self.domain(domain)}"
 
-    def _name_forms(self, record: Mapping[str, Any], locale: str | None) -> dict[str, str]:
+    def _name_forms(self, record: Mapping[str, Any], replaced: Mapping[str, Any]) -> dict[str, str]:
         """How the customer's names may appear in a local part (`lena`, `fischer`, `lenafischer`,
         `lfischer`, ...), casefolded, each with what it becomes."""
         first, last = str(record.get("firstName") or ""), str(record.get("lastName") or "")
-        new_first = "".join(WORD.findall(self.pseudonyms.words(first, "first", locale)))
-        new_last = "".join(WORD.findall(self.pseudonyms.words(last, "last", locale)))
+        new_first = "".join(WORD.findall(str(replaced.get("firstName") or "")))
+        new_last = "".join(WORD.findall(str(replaced.get("lastName") or "")))
         forms: dict[str, str] = {}
         for first_form in (first, ascii_word(first)):
             for last_form in (last, ascii_word(last)):
