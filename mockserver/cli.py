@@ -1,4 +1,4 @@
-"""`flexportal-mock` / `python -m mockserver`: serve the mock, or export its dataset as a fixture file."""
+"""`flexportal-mock` / `python -m mockserver`: serve the mock, export its dataset as a fixture file, or `record` one."""
 
 from __future__ import annotations
 
@@ -72,6 +72,9 @@ Other endpoints: /docs (API docs with a console), /openapi.yaml, /healthz (no au
 POST /_mock/orders {{"email": ...}} places an order (a new email creates a customer) and
 POST /_mock/reset returns to the seeded data, GET /_mock/requests lists the API requests
 answered (DELETE clears them), all with the API's headers (off: --no-control).
+
+flexportal-mock record --base-url URL --tenant ID --out FILE records a deployment's tenant,
+anonymised, into a fixture file for --fixtures (see flexportal-mock record --help).
 """
 
 
@@ -264,8 +267,13 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["record"]:
+        from mockserver.recording.command import main as record  # its own options; the kit's client, loaded late
+
+        return record(argv[1:])
     parser = build_parser()
-    usage_errors_as_json(parser, sys.argv[1:] if argv is None else argv)
+    usage_errors_as_json(parser, argv)
     args = parser.parse_args(argv)
     settings = settings_from(args, parser)
     if not 1 <= args.workers <= MAX_WORKERS:
