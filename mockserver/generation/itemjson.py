@@ -192,9 +192,10 @@ class ItemEncoder:
         """The parts of `draws`' list items, whose emails are `emails`."""
         heads, emails, orders, between, rentals, stamps = columns = self._spans(draws, emails)
         lengths = np.empty((len(draws), SPANS), dtype=np.int64)
-        lengths[:, 0] = _lengths(heads) + _lengths(emails)
-        lengths[:, 1] = _lengths(orders) + _lengths(rentals) + len(_BETWEEN_ID_ARRAYS)
-        lengths[:, 2] = _lengths(stamps)
+        lengths[:, 0] = draws.customer_ids.shape[1] + sum(map(len, self._head)) + _lengths(emails)
+        lengths[:, 1] = _run_length(draws.order_ids, draws.orders) + _run_length(draws.rental_ids, draws.rentals)
+        lengths[:, 1] += len(_BETWEEN_ID_ARRAYS)
+        lengths[:, 2] = len(stamps[0]) if stamps else 0
         spans = b"".join(itertools.chain.from_iterable(zip(*columns, strict=True)))
         return ItemParts(self._codes(draws), spans, lengths)
 
@@ -309,6 +310,12 @@ def _rows(rows: ByteRows, prefix: bytes, suffix: bytes) -> ByteRows:
     framed[:, len(prefix) : len(prefix) + rows.shape[1]] = rows
     framed[:, len(prefix) + rows.shape[1] :] = np.frombuffer(suffix, dtype=np.uint8)
     return framed
+
+
+def _run_length(ids: ByteRows, counts: Ints) -> Ints:
+    """The length of each customer's `_id_runs`: its ids, quoted, and the commas between them."""
+    lengths: Ints = np.maximum(counts * (ids.shape[1] + 3) - 1, 0)
+    return lengths
 
 
 def _id_runs(ids: ByteRows, counts: Ints) -> list[bytes]:
