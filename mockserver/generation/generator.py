@@ -41,7 +41,7 @@ from mockserver.generation.customerdraws import (
 from mockserver.generation.draws import Draws, Ints, seed_entropy
 from mockserver.generation.emails import COMPANY_TLDS, FREE_MAIL, PATTERN_SEPARATORS, PLUS_TAGS, EmailMaker
 from mockserver.generation.identifiers import ByteRows, identifiers
-from mockserver.generation.itemjson import CODES_BEFORE_IDS, ItemEncoder, ItemParts, span_bounds
+from mockserver.generation.itemjson import SPAN_PLACES, ItemEncoder, ItemParts, span_bounds
 from mockserver.generation.pools import ADMIN_AREAS, NAMES, PLACES, USER_NAMES, Pools, build_pools
 from mockserver.storage.assembled import SPANS, AssembledItems
 from mockserver.storage.columns import CodedColumn, FixedWidthText, PackedText
@@ -340,7 +340,7 @@ class _TableBuilder:
         lengths = np.concatenate([np.zeros((0, SPANS), np.int64), *(chunk.lengths for chunk in chunks)])
         spans = b"".join(chunk.spans for chunk in chunks)
         chunks.clear()
-        return AssembledItems(self._encoder.fragments(), codes, CODES_BEFORE_IDS, spans, span_bounds(lengths))
+        return AssembledItems(self._encoder.fragments(), codes, SPAN_PLACES, spans, span_bounds(lengths))
 
 
 def _repack_small(items: list[bytes]) -> None:

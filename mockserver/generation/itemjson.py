@@ -36,10 +36,12 @@ from mockserver.generation.identifiers import ByteRows
 from mockserver.generation.pools import ADMIN_AREAS, PLACES, Pools
 from mockserver.storage.assembled import SPANS
 
-__all__ = ["CODES_BEFORE_IDS", "ItemEncoder", "ItemParts"]
+__all__ = ["SPAN_PLACES", "ItemEncoder", "ItemParts"]
 
 _BETWEEN_ID_ARRAYS: Final = b'],"rentalIds":['  # between a customer's order ids and its rental ids
-CODES_BEFORE_IDS: Final = 4  # fragments between the first span (id and email) and the second (order ids)
+# Where an item's spans go among its parts: its id and email first, its order and rental ids after
+# the first four fragments, its timestamps last (the code there is 0, an empty fragment).
+SPAN_PLACES: Final = (0, 5, 19)
 
 Codes = npt.NDArray[np.int32]
 
@@ -172,21 +174,10 @@ class ItemEncoder:
         """The encoded list items of `draws`, whose emails are `emails`: their parts, joined column by column."""
         codes = self._codes(draws)
         coded = self.fragments()[codes].T.tolist()
-        columns = self._spans(draws, emails)
-        return list(
-            map(
-                b"".join,
-                zip(
-                    columns[0],
-                    columns[1],
-                    *coded[:CODES_BEFORE_IDS],
-                    *columns[2:5],
-                    *coded[CODES_BEFORE_IDS:],
-                    columns[5],
-                    strict=True,
-                ),
-            )
-        )
+        heads, emails, orders, between, rentals, stamps = self._spans(draws, emails)
+        first, second, third = SPAN_PLACES
+        columns = [heads, emails, *coded[first + 1 : second], orders, between, rentals, *coded[second + 1 : third]]
+        return list(map(b"".join, zip(*columns, stamps, strict=True)))
 
     def parts(self, draws: CustomerDraws, emails: Sequence[bytes]) -> ItemParts:
         """The parts of `draws`' list items, whose emails are `emails`."""
@@ -200,20 +191,24 @@ class ItemEncoder:
         return ItemParts(self._codes(draws), spans, lengths)
 
     def _codes(self, draws: CustomerDraws) -> Codes:
-        """Each customer's fragment codes, a row each: `CODES_BEFORE_IDS` of them before its order ids."""
+        """Each customer's fragment codes, a row each, with code 0 at the `SPAN_PLACES`."""
         codes = PLACES + PRESENT  # an optional pool value's codes per locale
+        nothing = np.zeros(len(draws), dtype=np.int64)
         columns = [
+            nothing,
             self._first + draws.first,
             self._last + (draws.last * 2 + draws.business) * 2 + draws.active,
             self._company_phone
             + (draws.locale * codes + _local(draws.company, draws.locale)) * codes
             + _local(draws.phone, draws.locale),
             self._counts(draws),
+            nothing,
             self._created_by_custom + draws.created_by * self._custom_fields + draws.custom_fields,
             self._crm_id(draws),
             *self._body(draws.billing, draws),
             self._shipping_key + draws.shipping.state,
             *self._body(draws.shipping, draws),
+            nothing,
         ]
         return np.stack(columns, axis=1).astype(np.int32)
 

@@ -4,9 +4,8 @@ A generated item is about a kilobyte of JSON, most of it repeated from item to i
 streets, companies). Held joined, a million of them take 951 MiB; held as parts, a few hundred
 bytes each: per customer the codes of its shared fragments, and the bytes only it has (its ids
 and email, its order and rental ids, its timestamps) as three *spans*, laid end to end in one
-buffer. An item is then its first span, the first codes' fragments, its second span, the other
-codes' fragments and its third span, in that order. A page joins its fifty-odd items with a
-few numpy gathers and one `bytes.join` each.
+buffer. An item is its codes' fragments joined, with its spans in three places kept for them. A
+page joins its fifty-odd items with two numpy gathers, three slices and one `bytes.join` each.
 """
 
 from __future__ import annotations
@@ -26,23 +25,23 @@ _BOUNDS = np.arange(SPANS + 1)
 class AssembledItems(Sequence[bytes]):
     """Items joined on demand from shared fragments and per-item spans (see the module's docstring)."""
 
-    __slots__ = ("_bounds", "_codes", "_fragments", "_spans", "_split")
+    __slots__ = ("_bounds", "_codes", "_fragments", "_places", "_spans")
 
     def __init__(
         self,
         fragments: npt.NDArray[np.object_],
         codes: npt.NDArray[np.integer[Any]],
-        split: int,
+        places: tuple[int, int, int],
         spans: bytes,
         bounds: npt.NDArray[np.int64],
     ) -> None:
-        """Item i: span 0, `fragments[codes[i, :split]]`, span 1, `fragments[codes[i, split:]]`, span 2.
+        """Item i: `fragments[codes[i]]` joined, the three parts at `places` (columns) replaced by its spans.
 
         Span j of item i is `spans[bounds[3i + j] : bounds[3i + j + 1]]`.
         """
         self._fragments = fragments
         self._codes = codes
-        self._split = split
+        self._places = places
         self._spans = spans
         self._bounds = bounds
 
@@ -65,17 +64,12 @@ class AssembledItems(Sequence[bytes]):
     def take(self, positions: Iterable[int]) -> list[bytes]:
         """The items at `positions`, joined, in that order."""
         rows = np.fromiter(positions, dtype=np.intp)
-        coded = self._fragments[self._codes[rows]].tolist()
-        starts, middles, lasts, ends = self._bounds[rows[:, None] * SPANS + _BOUNDS].T.tolist()
+        items = self._fragments[self._codes[rows]].tolist()
+        bounds = self._bounds[rows[:, None] * SPANS + _BOUNDS].tolist()
         cut = self._spans.__getitem__
-        split = self._split
-        return [
-            b"".join((first, *parts[:split], middle, *parts[split:], last))
-            for first, middle, last, parts in zip(
-                map(cut, map(slice, starts, middles)),
-                map(cut, map(slice, middles, lasts)),
-                map(cut, map(slice, lasts, ends)),
-                coded,
-                strict=True,
-            )
-        ]
+        first, second, third = self._places
+        for parts, (start, middle, last, end) in zip(items, bounds, strict=True):
+            parts[first] = cut(slice(start, middle))
+            parts[second] = cut(slice(middle, last))
+            parts[third] = cut(slice(last, end))
+        return list(map(b"".join, items))
