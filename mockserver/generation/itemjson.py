@@ -36,7 +36,7 @@ from mockserver.generation.identifiers import ByteRows
 from mockserver.generation.pools import ADMIN_AREAS, PLACES, Pools
 from mockserver.storage.assembled import SPANS
 
-__all__ = ["SPAN_PLACES", "ItemEncoder", "ItemParts"]
+__all__ = ["SPAN_PLACES", "ItemEncoder", "ItemParts", "span_bounds"]
 
 _BETWEEN_ID_ARRAYS: Final = b'],"rentalIds":['  # between a customer's order ids and its rental ids
 # Where an item's spans go among its parts: its id and email first, its order and rental ids after
