@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from mockserver.domain.customer import list_item
 from mockserver.domain.ordering import SORT_FIELDS, sort_key
 from mockserver.domain.query import ListQuery
-from mockserver.generation.generator import generate_customers, generate_table
+from mockserver.generation.generator import CHUNK, JOINED_UP_TO, generate_customers, generate_table
+from mockserver.storage.assembled import AssembledItems
 from mockserver.storage.columns import CodedColumn, PackedBytes, PackedText, compact_column
 from mockserver.storage.details import DetailBodiesBuilder
 from mockserver.storage.lookup import HashLookup
+from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import GROUPS, TenantStore, bucket_layout, matching_groups
 from mockserver.storage.sortindex import SortIndex
 
@@ -192,9 +194,10 @@ def test_the_store_gives_back_every_record_and_body(generated: list[dict[str, An
     assert store.detail_json("cus_absent") is None
 
 
-def test_a_generated_table_serves_what_its_records_would() -> None:
+@pytest.mark.parametrize("joined_up_to", [JOINED_UP_TO, 0], ids=["items joined", "items assembled per page"])
+def test_a_generated_table_serves_what_its_records_would(joined_up_to: int) -> None:
     """The fast path from columns and the path from records give the same store, to the byte."""
-    table = generate_table(4, "acme", 1500)
+    table = generate_table(4, "acme", 1500, joined_up_to=joined_up_to)
     records = table.records()
     fast, slow = TenantStore.from_table("acme", table), TenantStore("acme", records)
     assert len(fast) == len(slow) == len(records)
@@ -210,6 +213,7 @@ def test_a_generated_table_serves_what_its_records_would() -> None:
         for _ in range(3):
             page = fast.page(query, after)
             assert page == slow.page(query, after)
+            assert fast.items_json(page.positions) == slow.items_json(page.positions)
             if not page.has_more:
                 break
             after = fast.key_of(page.positions[-1], field)
@@ -230,3 +234,36 @@ def test_an_empty_store_serves_empty_pages() -> None:
     page = store.page(ListQuery(status="active"), None)
     assert page.positions == [] and not page.has_more
     assert store.detail_json("cus_x") is None
+
+
+def test_items_assembled_per_page_are_the_joined_items() -> None:
+    """A large dataset's items, kept as parts over several chunks, join to the bytes of joined ones."""
+    joined = generate_table(6, "acme", CHUNK * 2 + 100).items
+    assembled = generate_table(6, "acme", CHUNK * 2 + 100, joined_up_to=0).items
+    assert isinstance(assembled, AssembledItems) and isinstance(joined, list)
+    assert len(assembled) == len(joined)
+    assert assembled.take(range(len(joined))) == joined
+    positions = [len(joined) - 1, 0, CHUNK, CHUNK - 1, 17, 17]
+    assert assembled.take(positions) == [joined[position] for position in positions]
+    assert assembled[-1] == joined[-1] and list(assembled[3:6]) == joined[3:6]
+    assert assembled.take([]) == []
+
+
+def test_writes_lay_over_items_assembled_per_page() -> None:
+    """An updated and a new customer show in the pages of an assembled store as in a joined one's."""
+    stores = [
+        OverlaidStore(TenantStore.from_table("acme", generate_table(8, "acme", 600, joined_up_to=limit)))
+        for limit in (JOINED_UP_TO, 0)
+    ]
+    changed = {**stores[0].base.record(5), "lastName": "Aardvark"}
+    created = {**stores[0].base.record(9), "customerId": "cus_new", "email": "new@example.com"}
+    for store in stores:
+        store.apply(1, changed)
+        store.apply(2, created)
+    query = ListQuery(limit=50, sort_by="lastName", sort_order="asc")
+    pages = [store.page(query, None) for store in stores]
+    assert pages[0] == pages[1]
+    items = [store.items_json(page.positions) for store, page in zip(stores, pages, strict=True)]
+    assert items[0] == items[1]
+    assert any(b'"lastName":"Aardvark"' in item for item in items[1])
+    assert stores[1].detail_json("cus_new") == stores[0].detail_json("cus_new")

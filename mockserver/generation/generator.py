@@ -41,8 +41,9 @@ from mockserver.generation.customerdraws import (
 from mockserver.generation.draws import Draws, Ints, seed_entropy
 from mockserver.generation.emails import COMPANY_TLDS, FREE_MAIL, PATTERN_SEPARATORS, PLUS_TAGS, EmailMaker
 from mockserver.generation.identifiers import ByteRows, identifiers
-from mockserver.generation.itemjson import ItemEncoder
+from mockserver.generation.itemjson import SPAN_PLACES, ItemEncoder, ItemParts, span_bounds
 from mockserver.generation.pools import ADMIN_AREAS, NAMES, PLACES, USER_NAMES, Pools, build_pools
+from mockserver.storage.assembled import SPANS, AssembledItems
 from mockserver.storage.columns import CodedColumn, FixedWidthText, PackedText
 from mockserver.storage.details import FigureBodies
 from mockserver.storage.table import CustomerTable
@@ -56,12 +57,16 @@ __all__ = [
     "FIRST_DAY_MS",
     "IMPORT_BATCHES_MS",
     "INDIVIDUAL_DEVICES",
+    "JOINED_UP_TO",
     "draw_chunk",
     "generate_customers",
     "generate_table",
 ]
 
 CHUNK: Final = 1 << 13
+# Joined, a list item costs about a kilobyte; as parts, about a third of that, and a page's
+# items are joined per request (about 0.1 ms a page): below this size, memory is cheap enough.
+JOINED_UP_TO: Final = 200_000
 FIRST_DAY_MS: Final = int(datetime(2021, 1, 1, tzinfo=UTC).timestamp()) * 1000
 # Bulk imports: every customer of one import shares its createdAt to the millisecond.
 IMPORT_BATCHES_MS: Final = tuple(
@@ -75,18 +80,25 @@ INDIVIDUAL_DEVICES: Final = (1, 1, 1, 2, 2, 3)
 ENDED_RENTALS: Final = (0, 0, 0, 1, 1, 2, 3)  # rentals beyond the devices rented now
 
 
-def generate_table(seed: int, tenant: str, count: int, pools: Pools | None = None) -> CustomerTable:
-    """`count` customers of `tenant` as the columns of a store, the same for the same arguments on any machine."""
+def generate_table(
+    seed: int, tenant: str, count: int, pools: Pools | None = None, joined_up_to: int = JOINED_UP_TO
+) -> CustomerTable:
+    """`count` customers of `tenant` as the columns of a store, the same for the same arguments on any machine.
+
+    Up to `joined_up_to` customers, each list item is joined once, here; beyond, items are kept
+    as their parts and joined when a page is asked for (`storage.assembled`): the same bytes.
+    """
     pools = pools or build_pools(seed)
     entropy = seed_entropy("flexportal-mock", seed, tenant)
     keys = [int(key) for key in Draws(entropy).words(3)]
     encoder = ItemEncoder(pools, tenant, FIRST_DAY_MS // DAY_MS, AS_OF_MS // DAY_MS)
-    builder = _TableBuilder(pools, encoder)
+    builder = _TableBuilder(pools, encoder, assembled=count > joined_up_to)
     for chunk in range(-(-count // CHUNK)):
         builder.add(draw_chunk(pools, entropy, keys, chunk).head(min(CHUNK, count - chunk * CHUNK)))
     table = builder.build()
     del builder
-    _repack_small(table.items)
+    if isinstance(table.items, list):
+        _repack_small(table.items)
     return table
 
 
@@ -242,11 +254,13 @@ _KEPT: Final = (
 class _TableBuilder:
     """Collects a tenant's chunks of draws into the columns of a `CustomerTable`."""
 
-    def __init__(self, pools: Pools, encoder: ItemEncoder) -> None:
+    def __init__(self, pools: Pools, encoder: ItemEncoder, assembled: bool) -> None:
+        """Items joined as they come, or (`assembled`) kept as their parts."""
         self._pools = pools
         self._encoder = encoder
         self._emails = EmailMaker(pools)
         self._items: list[bytes] = []
+        self._parts: list[ItemParts] | None = [] if assembled else None
         self._ids: list[ByteRows] = []
         # Hashes go into arrays chunk by chunk: a million Python ints held to the end would be
         # spread over the arenas of every chunk's temporaries and keep them resident.
@@ -260,7 +274,10 @@ class _TableBuilder:
     def add(self, draws: CustomerDraws) -> None:
         """Encode `draws`' customers and keep what the table needs of them."""
         emails = self._emails.emails(draws)
-        self._items += self._encoder.items(draws, emails)
+        if self._parts is None:
+            self._items += self._encoder.items(draws, emails)
+        else:
+            self._parts.append(self._encoder.parts(draws, emails))
         self._ids.append(draws.customer_ids)
         ids = _as_strings(draws.customer_ids).tolist()
         self._id_hashes.append(np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids)))  # `lookup.key_hash`
@@ -283,7 +300,7 @@ class _TableBuilder:
         ids = np.concatenate([np.zeros((0, 20), np.uint8), *self._ids])
         emails = PackedText.from_buffer(bytes(self._email_text), self._email_ends)
         return CustomerTable(
-            items=self._items,
+            items=self._items if self._parts is None else self._assembled(self._parts),
             details=FigureBodies(
                 created_us=created_at,
                 collected_cents=array("i", numbers["collected_cents"].tolist()),
@@ -316,6 +333,14 @@ class _TableBuilder:
             id_hashes=np.concatenate([np.zeros(0, np.int64), *self._id_hashes]),
             email_hashes=np.concatenate([np.zeros(0, np.int64), *self._email_hashes]),
         )
+
+    def _assembled(self, chunks: list[ItemParts]) -> AssembledItems:
+        """The chunks' parts as one sequence of items."""
+        codes = np.concatenate([chunk.codes for chunk in chunks]) if chunks else np.zeros((0, 0), np.int32)
+        lengths = np.concatenate([np.zeros((0, SPANS), np.int64), *(chunk.lengths for chunk in chunks)])
+        spans = b"".join(chunk.spans for chunk in chunks)
+        chunks.clear()
+        return AssembledItems(self._encoder.fragments(), codes, SPAN_PLACES, spans, span_bounds(lengths))
 
 
 def _repack_small(items: list[bytes]) -> None:

@@ -1,18 +1,20 @@
 """Generated customers' list items, encoded as JSON straight from their draws.
 
 Encoding a million records with orjson means building a million dicts first, which takes
-longer than all the rest of a start. Here an item is joined from fifteen fragments: most are
-encoded once per seed and tenant (a last name with the customer type and status after it, a
-company with a phone, …), the others once per chunk of customers, a column at a time (ids and
-timestamps as rows of bytes, counts and revenue once per distinct value). An address is joined
-once and shared when the customer ships where it is billed. An item is byte for byte what
+longer than all the rest of a start. Here an item is made of parts: seventeen fragments encoded
+once per seed and tenant (a last name with the customer type and status after it, a company with
+a phone, an address's street with its city, …) or once per distinct value (counts and revenue,
+a crmId), picked by code, and three *spans* of bytes only the customer has (its id and email,
+its order and rental ids, its timestamps), made a column at a time. `ItemParts` holds a chunk's
+parts; joined (`storage.assembled`), an item is byte for byte what
 `orjson.dumps(list_item(record))` writes for the record it stands for.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -21,7 +23,6 @@ import orjson
 
 from mockserver.domain.profitability import DAY_MS
 from mockserver.generation.customerdraws import (
-    ADDRESS_PARTS,
     BUILDINGS,
     CREATED_BY,
     NOTES,
@@ -33,13 +34,16 @@ from mockserver.generation.customerdraws import (
 from mockserver.generation.draws import Ints
 from mockserver.generation.identifiers import ByteRows
 from mockserver.generation.pools import ADMIN_AREAS, PLACES, Pools
+from mockserver.storage.assembled import SPANS
 
-__all__ = ["Fragments", "ItemEncoder"]
+__all__ = ["SPAN_PLACES", "ItemEncoder", "ItemParts", "span_bounds"]
 
 _BETWEEN_ID_ARRAYS: Final = b'],"rentalIds":['  # between a customer's order ids and its rental ids
+# Where an item's spans go among its parts: its id and email first, its order and rental ids after
+# the first four fragments, its timestamps last (the code there is 0, an empty fragment).
+SPAN_PLACES: Final = (0, 5, 19)
 
-
-Fragments = npt.NDArray[np.object_]
+Codes = npt.NDArray[np.int32]
 
 
 def _json(value: Any) -> bytes:
@@ -51,19 +55,62 @@ def _inner(text: str) -> bytes:
     return _json(text)[1:-1]
 
 
+@dataclass(frozen=True, slots=True)
+class ItemParts:
+    """A chunk's items as parts: fragment codes (a row per customer), and three spans each, end to end."""
+
+    codes: Codes
+    spans: bytes
+    lengths: npt.NDArray[np.int64]  # a row per customer: its spans' lengths
+
+
+class _Fragments:
+    """Every fragment an item may hold, numbered: tables laid end to end, and values added as they appear."""
+
+    def __init__(self) -> None:
+        self._listed: list[bytes] = [b""]  # code 0: nothing, for an address that is absent or null
+        self._code: dict[str, dict[int, int]] = {}  # by kind, each value's code
+        self._array: npt.NDArray[np.object_] | None = None
+
+    def table(self, fragments: Iterable[bytes]) -> int:
+        """Number `fragments` in turn; the code of the first (fragment i then has that code + i)."""
+        first = len(self._listed)
+        self._listed.extend(fragments)
+        self._array = None
+        return first
+
+    def codes(self, kind: str, values: Sequence[int], encode: Callable[[int], bytes]) -> Codes:
+        """The codes of the fragments `encode` makes of `values` of one `kind`, numbering those not seen before."""
+        known = self._code.setdefault(kind, {})
+        for value in values:
+            if value not in known:
+                known[value] = len(self._listed)
+                self._listed.append(encode(value))
+                self._array = None
+        return np.fromiter(map(known.__getitem__, values), dtype=np.int32, count=len(values))
+
+    def array(self) -> npt.NDArray[np.object_]:
+        """Every fragment so far, by code, as a numpy array of the bytes objects (to gather from by codes)."""
+        if self._array is None:
+            self._array = np.empty(len(self._listed), dtype=object)
+            self._array[:] = self._listed
+        return self._array
+
+
 class ItemEncoder:
-    """The JSON fragments of one tenant's generated items, encoded once, and their assembly."""
+    """The JSON fragments of one tenant's generated items, encoded once, and each chunk's parts."""
 
     def __init__(self, pools: Pools, tenant: str, first_day: int, last_day: int) -> None:
         """Fragments of `tenant`'s items drawn from `pools`, created and updated from `first_day` to `last_day`."""
         locales = pools.locales
+        self._fragments = fragments = _Fragments()
         self._timestamps = _Timestamps(first_day, last_day)
         first = [name for pool in locales for name in pool.first_names]
         last = [name for pool in locales for name in pool.last_names]
         companies = [company for pool in locales for company in pool.companies]
         self._head = (b'{"customerId":"', b'","tenantId":' + _json(tenant) + b',"email":"')
-        self._first = _table(b'","firstName":' + _json(name) for name in first)
-        self._last = _table(
+        self._first = fragments.table(b'","firstName":' + _json(name) for name in first)
+        self._last = fragments.table(
             b',"lastName":'
             + _json(name)
             + b',"customerType":'
@@ -75,7 +122,7 @@ class ItemEncoder:
             for active in (False, True)
         )
         # Company and phone, by locale: (locale × codes + company code) × codes + phone code.
-        self._company_phone = _table(
+        self._company_phone = fragments.table(
             company + phone
             for pool in locales
             for company in _optional_fragments("company", pool.companies)
@@ -92,118 +139,139 @@ class ItemEncoder:
                     custom_fields.append(b',"customFields":{' + fields)
         self._custom_fields = len(custom_fields)
         # The rentalIds' closing bracket, createdBy, and customFields up to its crmId.
-        self._created_by_custom = _table(
+        self._created_by_custom = fragments.table(
             b"]" + created_by + custom
             for created_by in _optional_fragments("createdBy", [*CREATED_BY, *staff])
             for custom in custom_fields
         )
-        self._shipping_key = _table(_address_keys(b"lastShippingAddress"))
+        self._shipping_key = fragments.table(_address_keys(b"lastShippingAddress"))
         self._billing_key = _address_keys(b"lastBillingAddress")
-        self._contact_first = _table(b'{"contactName":"' + _inner(name) for name in first)
-        self._contact_last = _table(b" " + _inner(name) + b'","streetAddress":' for name in last)
-        self._place = _table(
+        self._contact_first = fragments.table(b'{"contactName":"' + _inner(name) for name in first)
+        self._contact_last = fragments.table(b" " + _inner(name) + b'","streetAddress":' for name in last)
+        self._place = fragments.table(
             _json(street) + b',"city":' + _json(city) + b',"country":' + _json(pool.country) + b',"company":'
             for pool in locales
             for street in pool.streets
             for city in pool.cities
         )
-        self._building = _table(
+        self._building = fragments.table(
             _json(company) + b',"buildingInfo":' + _json(building) + b',"locality":null,"adminArea":'
             for company in (None, *companies)
             for building in BUILDINGS
         )
-        self._area = _table(
+        self._area = fragments.table(
             _json(area) + b',"postalCode":' + _json(postcode) + b"}"
             for pool in locales
             for area in (None, *pool.admin_areas, *([None] * (ADMIN_AREAS - len(pool.admin_areas))))
             for postcode in pool.postcodes
         )
 
+    def fragments(self) -> npt.NDArray[np.object_]:
+        """Every fragment the parts made so far refer to, by code."""
+        return self._fragments.array()
+
     def items(self, draws: CustomerDraws, emails: Sequence[bytes]) -> list[bytes]:
-        """The encoded list items of `draws`, whose emails are `emails`."""
+        """The encoded list items of `draws`, whose emails are `emails`: their parts, joined column by column."""
+        codes = self._codes(draws)
+        coded = self.fragments()[codes].T.tolist()
+        heads, emails, orders, between, rentals, stamps = self._spans(draws, emails)
+        first, second, third = SPAN_PLACES
+        columns = [heads, emails, *coded[first + 1 : second], orders, between, rentals, *coded[second + 1 : third]]
+        return list(map(b"".join, zip(*columns, stamps, strict=True)))
+
+    def parts(self, draws: CustomerDraws, emails: Sequence[bytes]) -> ItemParts:
+        """The parts of `draws`' list items, whose emails are `emails`."""
+        heads, emails, orders, between, rentals, stamps = columns = self._spans(draws, emails)
+        lengths = np.empty((len(draws), SPANS), dtype=np.int64)
+        lengths[:, 0] = draws.customer_ids.shape[1] + sum(map(len, self._head)) + _lengths(emails)
+        lengths[:, 1] = _run_length(draws.order_ids, draws.orders) + _run_length(draws.rental_ids, draws.rentals)
+        lengths[:, 1] += len(_BETWEEN_ID_ARRAYS)
+        lengths[:, 2] = len(stamps[0]) if stamps else 0
+        spans = b"".join(itertools.chain.from_iterable(zip(*columns, strict=True)))
+        return ItemParts(self._codes(draws), spans, lengths)
+
+    def _codes(self, draws: CustomerDraws) -> Codes:
+        """Each customer's fragment codes, a row each, with code 0 at the `SPAN_PLACES`."""
         codes = PLACES + PRESENT  # an optional pool value's codes per locale
-        billing, shipping = self._addresses(draws)
-        parts: list[Iterable[bytes]] = [
+        nothing = np.zeros(len(draws), dtype=np.int64)
+        columns = [
+            nothing,
+            self._first + draws.first,
+            self._last + (draws.last * 2 + draws.business) * 2 + draws.active,
+            self._company_phone
+            + (draws.locale * codes + _local(draws.company, draws.locale)) * codes
+            + _local(draws.phone, draws.locale),
+            self._counts(draws),
+            nothing,
+            self._created_by_custom + draws.created_by * self._custom_fields + draws.custom_fields,
+            self._crm_id(draws),
+            *self._body(draws.billing, draws),
+            self._shipping_key + draws.shipping.state,
+            *self._body(draws.shipping, draws),
+            nothing,
+        ]
+        return np.stack(columns, axis=1).astype(np.int32)
+
+    def _spans(self, draws: CustomerDraws, emails: Sequence[bytes]) -> list[Sequence[bytes]]:
+        """What only each customer has, by column: id, email, order ids, what comes between, rental ids, timestamps."""
+        return [
             _framed(draws.customer_ids, *self._head),
             emails,
-            _pick(self._first, draws.first),
-            _pick(self._last, (draws.last * 2 + draws.business) * 2 + draws.active),
-            _pick(
-                self._company_phone,
-                (draws.locale * codes + _local(draws.company, draws.locale)) * codes
-                + _local(draws.phone, draws.locale),
-            ),
-            self._counts(draws),
             _id_runs(draws.order_ids, draws.orders),
-            itertools.repeat(_BETWEEN_ID_ARRAYS, len(draws)),
+            [_BETWEEN_ID_ARRAYS] * len(draws),
             _id_runs(draws.rental_ids, draws.rentals),
-            _pick(self._created_by_custom, draws.created_by * self._custom_fields + draws.custom_fields),
-            self._crm_id(draws),
-            billing,
-            _pick(self._shipping_key, draws.shipping.state),
-            shipping,
             self._timestamps.fragments(draws.created_ms, draws.updated_ms),
         ]
-        return list(map(b"".join, zip(*parts, strict=True)))
 
-    def _counts(self, draws: CustomerDraws) -> list[bytes]:
+    def _counts(self, draws: CustomerDraws) -> Codes:
         """`totalOrders`, `totalDevicesRented` and `totalMonthlyRevenue`, up to the `orderIds` bracket."""
         combined = (draws.revenue_cents * 64 + draws.devices) * 64 + draws.orders
         distinct, inverse = np.unique(combined, return_inverse=True)
-        encoded = [
-            b',"totalOrders":%d,"totalDevicesRented":%d,"totalMonthlyRevenue":%s,"orderIds":['
-            % (value % 64, value // 64 % 64, _json(value // 4096 / 100))
-            for value in distinct.tolist()
-        ]
-        return _pick(_table(encoded), inverse)
+        return self._fragments.codes("counts", distinct.tolist(), _encoded_counts)[inverse]
 
-    def _crm_id(self, draws: CustomerDraws) -> list[bytes]:
+    def _crm_id(self, draws: CustomerDraws) -> Codes:
         """The end of `customFields` (its crmId, if any), then the billing address's key."""
         crm = np.where(draws.custom_fields >= PRESENT, draws.crm_ids, -1)  # -1: no customFields object to close
         distinct, inverse = np.unique(crm * 4 + draws.billing.state, return_inverse=True)
-        encoded = []
-        for value in distinct.tolist():
-            crm_id, state = divmod(value, 4)
-            closing = b"" if crm_id < 0 else b"}" if crm_id == 0 else b',"crmId":"HS-%d"}' % crm_id
-            encoded.append(closing + self._billing_key[state])
-        return _pick(_table(encoded), inverse)
+        return self._fragments.codes("crmId", distinct.tolist(), self._encoded_crm_id)[inverse]
 
-    def _bodies(self, address: AddressDraws, draws: CustomerDraws, rows: Ints) -> list[bytes]:
-        """The JSON objects of `address` for the customers at `rows`."""
-        company = np.where(draws.company >= PRESENT, draws.company - PRESENT + 1, 0)[rows]
-        area = np.where(address.admin > 0, 1 + (address.admin - 1) % ADMIN_AREAS, 0)[rows]
-        locale = draws.locale[rows]
-        parts = [
-            _pick(self._contact_first, draws.first[rows]),
-            _pick(self._contact_last, draws.last[rows]),
-            _pick(self._place, address.street[rows] * PLACES + address.city[rows] % PLACES),
-            _pick(self._building, company * len(BUILDINGS) + address.building[rows]),
-            _pick(self._area, (locale * (ADMIN_AREAS + 1) + area) * PLACES + address.postcode[rows] % PLACES),
+    def _encoded_crm_id(self, value: int) -> bytes:
+        crm_id, state = divmod(value, 4)
+        closing = b"" if crm_id < 0 else b"}" if crm_id == 0 else b',"crmId":"HS-%d"}' % crm_id
+        return closing + self._billing_key[state]
+
+    def _body(self, address: AddressDraws, draws: CustomerDraws) -> list[Ints]:
+        """The codes of the five fragments of each customer's `address` object (code 0, nothing, if it has none)."""
+        company = np.where(draws.company >= PRESENT, draws.company - PRESENT + 1, 0)
+        area = np.where(address.admin > 0, 1 + (address.admin - 1) % ADMIN_AREAS, 0)
+        columns = [
+            self._contact_first + draws.first,
+            self._contact_last + draws.last,
+            self._place + address.street * PLACES + address.city % PLACES,
+            self._building + company * len(BUILDINGS) + address.building,
+            self._area + (draws.locale * (ADMIN_AREAS + 1) + area) * PLACES + address.postcode % PLACES,
         ]
-        return list(map(b"".join, zip(*parts, strict=True)))
-
-    def _addresses(self, draws: CustomerDraws) -> tuple[list[bytes], list[bytes]]:
-        """Each customer's billing and shipping address objects (empty when absent or null).
-
-        A customer that ships where it is billed gets the billing object twice, made once.
-        """
-        billing = np.full(len(draws), b"", dtype=object)
-        billed = np.flatnonzero(draws.billing.state == PRESENT)
-        billing[billed] = self._bodies(draws.billing, draws, billed)
-        same = _ships_where_billed(draws)
-        shipping = np.where(same, billing, b"")
-        elsewhere = np.flatnonzero((draws.shipping.state == PRESENT) & ~same)
-        shipping[elsewhere] = self._bodies(draws.shipping, draws, elsewhere)
-        return billing.tolist(), shipping.tolist()
+        present = address.state == PRESENT
+        return [np.where(present, column, 0) for column in columns]
 
 
-def _ships_where_billed(draws: CustomerDraws) -> npt.NDArray[np.bool_]:
-    """Whether a customer's shipping address is its billing address (both given), so that one object serves both."""
-    same: npt.NDArray[np.bool_] = np.all(
-        [getattr(draws.shipping, part) == getattr(draws.billing, part) for part in ADDRESS_PARTS], axis=0
+def span_bounds(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Where each span starts, and the last one ends, in spans laid end to end with these lengths."""
+    bounds = np.zeros(lengths.size + 1, dtype=np.int64)
+    np.cumsum(lengths.ravel(), out=bounds[1:])
+    return bounds
+
+
+def _encoded_counts(value: int) -> bytes:
+    return b',"totalOrders":%d,"totalDevicesRented":%d,"totalMonthlyRevenue":%s,"orderIds":[' % (
+        value % 64,
+        value // 64 % 64,
+        _json(value // 4096 / 100),
     )
-    both: npt.NDArray[np.bool_] = (draws.billing.state == PRESENT) & (draws.shipping.state == PRESENT)
-    return both & same
+
+
+def _lengths(values: Sequence[bytes]) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 def _optional_fragments(name: str, values: Sequence[str]) -> list[bytes]:
@@ -222,20 +290,6 @@ def _local(codes: Ints, locale: Ints) -> Ints:
     return np.where(codes >= PRESENT, codes - locale * PLACES, codes)
 
 
-def _table(fragments: Iterable[bytes]) -> Fragments:
-    """`fragments` as a numpy array of the bytes objects themselves, to pick from by code array."""
-    listed = list(fragments)
-    table = np.empty(len(listed), dtype=object)
-    table[:] = listed
-    return table
-
-
-def _pick(table: Fragments, codes: npt.NDArray[np.integer[Any]]) -> list[bytes]:
-    """`table[code]` for each code (a numpy gather of references, far quicker than a Python loop)."""
-    picked: list[bytes] = table[codes].tolist()
-    return picked
-
-
 def _framed(rows: ByteRows, prefix: bytes, suffix: bytes) -> list[bytes]:
     """Each row of ASCII bytes between `prefix` and `suffix`, as a bytes object."""
     framed = _rows(rows, prefix, suffix)
@@ -251,6 +305,12 @@ def _rows(rows: ByteRows, prefix: bytes, suffix: bytes) -> ByteRows:
     framed[:, len(prefix) : len(prefix) + rows.shape[1]] = rows
     framed[:, len(prefix) + rows.shape[1] :] = np.frombuffer(suffix, dtype=np.uint8)
     return framed
+
+
+def _run_length(ids: ByteRows, counts: Ints) -> Ints:
+    """The length of each customer's `_id_runs`: its ids, quoted, and the commas between them."""
+    lengths: Ints = np.maximum(counts * (ids.shape[1] + 3) - 1, 0)
+    return lengths
 
 
 def _id_runs(ids: ByteRows, counts: Ints) -> list[bytes]:

@@ -125,7 +125,9 @@ class OverlaidStore:
     def items_json(self, positions: Iterable[int]) -> list[bytes]:
         """The list items at `positions`, encoded, in that order."""
         seeded = len(self.base)
-        return [self.base.item_json(p) if p < seeded else self._entries[p - seeded].item for p in positions]
+        listed = list(positions)
+        from_base = iter(self.base.items_json([position for position in listed if position < seeded]))
+        return [next(from_base) if p < seeded else self._entries[p - seeded].item for p in listed]
 
     def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
         """The customers matching `query` after `after`, at most `limit`, as of `snapshot` (None: now)."""

@@ -3,9 +3,10 @@
 A store is built from a `CustomerTable` (`table.py`): records are read into one once, as a
 stream, and not kept, and generated data arrives as one. Each customer's list item is encoded
 to JSON up front, one bytes object each: a page is a join of fifty of them (slicing them out of
-one shared buffer per request cost a fifth of a request's time). Get Customer bodies are kept as
-the figures the item lacks (`details.py`); the fields that order, filter and find customers go
-into compact columns (`columns.py`).
+one shared buffer per request cost a fifth of a request's time). A large generated dataset's
+items are kept as their parts instead and joined per page (`assembled.py`), in a third of the
+memory. Get Customer bodies are kept as the figures the item lacks (`details.py`); the fields
+that order, filter and find customers go into compact columns (`columns.py`).
 
 For every sort field a `SortIndex` ranks the customers and keeps *buckets* of ranks: one per
 *group* — a combination of the three two-valued filters (`status`, `customerType`,
@@ -30,6 +31,7 @@ import orjson
 from mockserver.domain.customer import Customer
 from mockserver.domain.ordering import SORT_FIELDS, SortKey
 from mockserver.domain.query import CUSTOMER_TYPES, STATUSES, ListQuery, fold_email
+from mockserver.storage.assembled import AssembledItems
 from mockserver.storage.details import DetailSource
 from mockserver.storage.lookup import HashLookup
 from mockserver.storage.sortindex import SortIndex
@@ -135,6 +137,7 @@ class TenantStore:
             field: SortIndex.from_keys(table.sort_keys[field], table.id_order, groups, buckets) for field in SORT_FIELDS
         }
         self._items = table.items
+        self._assembled = table.items if isinstance(table.items, AssembledItems) else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -145,6 +148,8 @@ class TenantStore:
 
     def items_json(self, positions: Iterable[int]) -> list[bytes]:
         """The list items at `positions`, encoded, in that order."""
+        if self._assembled is not None:
+            return self._assembled.take(positions)
         return list(map(self._items.__getitem__, positions))
 
     def position_of(self, customer_id: str) -> int | None:

@@ -35,7 +35,7 @@ class CustomerTable:
     customerId's and folded email's `lookup.key_hash`: valid in this process only.
     """
 
-    items: list[bytes]
+    items: Sequence[bytes]  # a list, or `AssembledItems` for a large generated dataset
     details: DetailSource
     ids: Sequence[str]
     emails: Sequence[str]
