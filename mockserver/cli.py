@@ -27,6 +27,7 @@ from mockserver.domain.defaults import (
     DEFAULT_SEED,
     DEFAULT_TENANTS,
 )
+from mockserver.domain.errors import ServiceUnavailable
 from mockserver.generation.dataset import dataset_records
 from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config
@@ -34,6 +35,8 @@ from mockserver.server.sockets import listen
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import DEFAULT_SLOW_MS, Latency, SimulationConfig
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures
+from mockserver.storage.logs import is_database_url, shown
+from mockserver.storage.pgchangelog import driver_missing
 
 __all__ = ["EPILOG", "MAX_WORKERS", "SECRET_ENV", "banner", "build_parser", "main", "settings_from"]
 
@@ -99,9 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     writes = parser.add_argument_group("writes")
     writes.add_argument(
         "--state",
-        type=Path,
-        metavar="PATH",
-        help="keep writes in this SQLite file, shared by workers and kept across restarts "
+        type=state_location,
+        metavar="PATH|URL",
+        help="keep writes in this SQLite file, shared by workers and kept across restarts, or in the "
+        "PostgreSQL database at a postgresql:// URL, shared by replicas on several hosts "
         "(default: in memory; with --workers, a temporary file)",
     )
     writes.add_argument(
@@ -163,6 +167,16 @@ def _latency(text: str) -> Latency:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def state_location(text: str) -> Path | str:
+    """`--state`: a SQLite file's path, or a PostgreSQL URL, refused when its driver is not installed."""
+    if not is_database_url(text):
+        return Path(text)
+    missing = driver_missing()
+    if missing is not None:
+        raise argparse.ArgumentTypeError(missing)
+    return text
+
+
 def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
     if args.fixtures is not None and (args.tenant or args.customers is not None):
         parser.error("--fixtures serves the tenants and customers of its file; drop --tenant and --customers")
@@ -215,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app = create_app(settings)
-    except (FixtureError, ValueError, sqlite3.Error) as error:
+    except (FixtureError, ValueError, sqlite3.Error, ServiceUnavailable) as error:
         print(f"flexportal-mock: {error}", file=sys.stderr)
         return 2
     try:
@@ -264,7 +278,7 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
             f"  data:     {source}",
             f"  tenants:  {tenants}",
             f"  auth:     {auth}",
-            f"  writes:   {settings.state or 'in memory'}" + ("" if settings.control else " (control endpoints off)"),
+            f"  writes:   {shown(settings.state)}" + ("" if settings.control else " (control endpoints off)"),
             f"  contract: {base}/openapi.yaml (docs: {base}/docs)",
             "Try:",
             f"  curl -H 'Authorization: Bearer {key}' -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",

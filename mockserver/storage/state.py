@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from mockserver.domain.customer import Customer
-from mockserver.storage.changelog import ChangeLog
 from mockserver.storage.livestores import LiveStores
+from mockserver.storage.logs import ChangeLogBackend
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import TenantStore
 
@@ -26,7 +26,7 @@ class ServerState(Mapping[str, OverlaidStore]):
     """
 
     def __init__(
-        self, seeded: LiveStores, log: ChangeLog, overlay: Callable[[TenantStore], OverlaidStore] = OverlaidStore
+        self, seeded: LiveStores, log: ChangeLogBackend, overlay: Callable[[TenantStore], OverlaidStore] = OverlaidStore
     ) -> None:
         """Serve `seeded` with `log` laid over it; `overlay` makes a tenant's live store from its seeded one."""
         self._seeded = seeded
