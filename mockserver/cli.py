@@ -27,7 +27,6 @@ from mockserver.domain.defaults import (
     DEFAULT_SEED,
     DEFAULT_TENANTS,
 )
-from mockserver.domain.errors import ServiceUnavailable
 from mockserver.generation.dataset import dataset_records
 from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config
@@ -229,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app = create_app(settings)
-    except (FixtureError, ValueError, sqlite3.Error, ServiceUnavailable) as error:
+    except (FixtureError, ValueError, sqlite3.Error) as error:
         print(f"flexportal-mock: {error}", file=sys.stderr)
         return 2
     try:

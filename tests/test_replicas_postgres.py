@@ -7,23 +7,31 @@ nothing acknowledged when one is killed, and answer 503 while the database is ou
 
 from __future__ import annotations
 
+import re
 import secrets
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
-from tests.postgres import Cluster
+from mockserver.cli import build_parser
+from mockserver.storage import pgchangelog
+from tests.postgres import Cluster, free_port
 from tests.serving import RunningMock, running_mock
 
 pytestmark = pytest.mark.slow
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 KEY = "replica-key"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
 
@@ -186,3 +194,43 @@ def test_a_replica_without_its_database_answers_503_and_recovers(
     assert order.status_code == 201, order.text
     found = call(b, "GET", "/v1/customers", params={"email": "back@replicas.example"}).json()["customers"]
     assert len(found) == 1
+
+
+def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> None:
+    """The section's shell block, on free ports instead of 8001 and 8002 and with this interpreter's entry point."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed (apt-get install curl)")
+    section = README.read_text().split("## Several hosts", 1)[1].split("\n## ", 1)[0]
+    (script,) = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    for port in ("8001", "8002"):
+        script = script.replace(port, str(free_port()))
+    script = script.replace(".venv/bin/flexportal-mock", str(Path(sys.executable).parent / "flexportal-mock"))
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database},
+        capture_output=True, text=True, timeout=60, cwd=README.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    placed, listed = (httpx.Response(200, content=line).json() for line in done.stdout.splitlines())
+    assert placed["customerCreated"] is True
+    assert [item["customerId"] for item in listed["customers"]] == [placed["customer"]["customerId"]]
+
+
+def test_a_database_url_without_the_driver_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(pgchangelog.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(SystemExit) as ended:
+        build_parser().parse_args(["--state", "postgresql://mock@db.example/mock"])
+    assert ended.value.code == 2
+    assert "pip install 'flexportal-mock[postgres]'" in capsys.readouterr().err
+
+
+def test_a_database_out_of_reach_at_start_is_a_clear_error() -> None:
+    url = f"postgresql://mock:secret@127.0.0.1:{free_port()}/mock"
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--customers", "10", "--state", url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "cannot open the change log in PostgreSQL" in done.stderr and "Traceback" not in done.stderr
+    assert "secret" not in done.stderr

@@ -61,10 +61,11 @@ class PostgresChangeLog:
         self.url = url
         self._db: psycopg.Connection[tuple[Any, ...]] | None = None
         self._last_seq = -1
-        with self._guard(), self._connection().transaction():
-            db = self._connection()
-            db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))  # two replicas may start at once
-            db.execute(_SCHEMA)
+        try:
+            with self.transaction():  # its lock: two replicas may start at once
+                self._connection().execute(_SCHEMA)
+        except ServiceUnavailable as error:
+            raise ValueError(f"cannot open the change log in PostgreSQL: {error.__cause__}") from error
 
     def close(self) -> None:
         if self._db is not None:
