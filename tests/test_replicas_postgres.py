@@ -181,9 +181,13 @@ def test_a_replica_without_its_database_answers_503_and_recovers(
 ) -> None:
     a, b = replicas
     name = database.rsplit("/", 1)[1]
+    terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
     with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        # A connection lost while the database is up again: the next request reconnects, unharmed.
+        admin.execute(terminate, (name,))
+        assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
         admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        admin.execute(terminate, (name,))
         for replica in (a, b):
             for method, path, body in (("GET", "/v1/customers", None), ("POST", "/_mock/orders", {"email": "x@y.z"})):
                 answer = call(replica, method, path, json=body)

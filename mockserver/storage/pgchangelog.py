@@ -60,6 +60,7 @@ class PostgresChangeLog:
     def __init__(self, url: str) -> None:
         self.url = url
         self._db: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._pinned = False  # inside a transaction: never swap the connection under it
         self._last_seq = -1
         try:
             with self.transaction():  # its lock: two replicas may start at once
@@ -76,8 +77,12 @@ class PostgresChangeLog:
     def transaction(self) -> Iterator[None]:
         """Hold the log's write lock, across replicas, until the writes made inside have committed."""
         with self._guard(), self._connection().transaction():
-            self._connection().execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            yield
+            self._pinned = True
+            try:
+                self._connection().execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                yield
+            finally:
+                self._pinned = False
 
     def append(self, tenant: str, record: Customer) -> int:
         """Record `record` as the customer's new state; its sequence number. Call inside `transaction`."""
@@ -92,12 +97,7 @@ class PostgresChangeLog:
 
     def changes_after(self, seq: int) -> list[Change]:
         """The changes after `seq`, oldest first; when a reset is among them, it and what follows."""
-        with self._guard():
-            rows = (
-                self._connection()
-                .execute(f"SELECT seq, tenant, customer_id, record FROM {_TABLE} WHERE seq > %s ORDER BY seq", (seq,))
-                .fetchall()
-            )
+        rows = self._read(f"SELECT seq, tenant, customer_id, record FROM {_TABLE} WHERE seq > %s ORDER BY seq", (seq,))
         return [
             Change(int(row[0]), str(row[1]), str(row[2]), None if row[3] is None else orjson.loads(row[3]))
             for row in rows
@@ -105,10 +105,8 @@ class PostgresChangeLog:
 
     def may_have_changed(self) -> bool:
         """Whether any replica may have written since the last call: one read of the newest sequence number."""
-        with self._guard():
-            row = self._connection().execute(f"SELECT coalesce(max(seq), 0) FROM {_TABLE}").fetchone()
-        assert row is not None
-        last = int(row[0])
+        ((newest,),) = self._read(f"SELECT coalesce(max(seq), 0) FROM {_TABLE}")
+        last = int(newest)
         changed = last != self._last_seq
         self._last_seq = last
         return changed
@@ -126,10 +124,29 @@ class PostgresChangeLog:
         assert row is not None
         return int(row[0])
 
+    def _read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read, tried once more on a new connection when the kept one turns out to be lost.
+
+        The database may have restarted, or dropped an idle connection, since the last request:
+        that is not an outage, so the request goes on over a new connection. A read changes
+        nothing, so trying it again is safe; a write is never tried twice.
+        """
+        kept = self._db is not None and not self._pinned
+        try:
+            with self._guard():
+                return self._connection().execute(query, params).fetchall()
+        except ServiceUnavailable:
+            if not kept or self._db is not None:
+                raise
+        with self._guard():
+            return self._connection().execute(query, params).fetchall()
+
     def _connection(self) -> psycopg.Connection[tuple[Any, ...]]:
         """The kept connection, opened anew when there is none or the last one was lost."""
         import psycopg
 
+        if self._pinned and self._db is not None:
+            return self._db
         if self._db is None or self._db.closed or self._db.broken:
             self._db = None
             self._last_seq = -1
