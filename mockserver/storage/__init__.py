@@ -1,8 +1,9 @@
 """Where customers are kept: the seeded index of each tenant (`seededindex.TenantStore`: columns, sort
-ranks, hash lookups, Get Customer bodies), the fixture file format, the change log of writes
-(`changelog`), the overlay that lays them over the seeded index (`overlay`), and the state a server
-serves (`state.ServerState`), reloaded when its fixture file changes. It may import the domain,
-numpy, orjson and the standard library; never HTTP, generation or simulation.
+ranks, hash lookups, Get Customer bodies), the fixture file format, the change log of writes (`logs`
+picks one: `changelog` in SQLite, `pgchangelog` in PostgreSQL), the overlay that lays them over the
+seeded index (`overlay`), and the state a server serves (`state.ServerState`), reloaded when its
+fixture file changes. It may import the domain, numpy, orjson, psycopg (only once a PostgreSQL log
+is opened) and the standard library; never HTTP, generation or simulation.
 """
 
 from __future__ import annotations

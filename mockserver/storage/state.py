@@ -1,8 +1,8 @@
 """What a server serves now: the seeded tenant stores with the change log laid over them.
 
-Reads catch up with the log first, so a write made through any worker that shares the log is
-seen by the next request to every worker. Writes go to the log before they are served, so the
-log, not a process's memory, is the record of what changed.
+Reads catch up with the log first, so a write made through any worker (or replica) that shares
+the log is seen by the next request to every one of them. Writes go to the log before they are
+served, so the log, not a process's memory, is the record of what changed.
 """
 
 from __future__ import annotations
