@@ -238,3 +238,36 @@ def test_a_database_out_of_reach_at_start_is_a_clear_error() -> None:
     assert done.returncode == 2
     assert "cannot open the change log in PostgreSQL" in done.stderr and "Traceback" not in done.stderr
     assert "secret" not in done.stderr
+
+
+def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowledged(
+    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
+) -> None:
+    a, b = replicas
+    name = database.rsplit("/", 1)[1]
+    answers: dict[str, int] = {}
+
+    def write(worker: int) -> None:
+        with httpx.Client(base_url=a.base_url, headers=HEADERS, timeout=20) as client:
+            for number in range(60):
+                email = f"cut{worker}-{number}@replicas.example"
+                answers[email] = client.post("/_mock/orders", json={"email": email}).status_code
+
+    writers = [threading.Thread(target=write, args=(worker,)) for worker in range(3)]
+    for writer in writers:
+        writer.start()
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        while any(writer.is_alive() for writer in writers):
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+                (name, "flexportal-mock"),
+            )
+            threading.Event().wait(0.05)
+    for writer in writers:
+        writer.join()
+    assert set(answers.values()) <= {201, 503}, answers
+    assert 503 in answers.values() and 201 in answers.values()
+    for email, status in answers.items():
+        found = call(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]
+        if status == 201:
+            assert len(found) == 1, f"{email} was acknowledged and is lost"
