@@ -34,6 +34,8 @@ _TABLE: Final = "flexportal_mock_changes"
 # One number for the lock every writer of the log takes: any constant that other users of the database leave alone.
 _LOCK: Final = 0x466C6578_4D6F636B  # "FlexMock"
 _CONNECT_TIMEOUT_SECONDS: Final = 3
+# A query sent to a host that stopped answering fails after this long instead of TCP's minutes.
+_UNACKNOWLEDGED_MS: Final = 5000
 _SCHEMA: Final = f"""
 CREATE TABLE IF NOT EXISTS {_TABLE} (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -151,7 +153,11 @@ class PostgresChangeLog:
             self._db = None
             self._last_seq = -1
             self._db = psycopg.connect(
-                self.url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_SECONDS, application_name="flexportal-mock"
+                self.url,
+                autocommit=True,
+                connect_timeout=_CONNECT_TIMEOUT_SECONDS,
+                tcp_user_timeout=_UNACKNOWLEDGED_MS,
+                application_name="flexportal-mock",
             )
         return self._db
 
