@@ -80,6 +80,9 @@ def test_a_write_through_one_replica_is_served_by_the_other_at_once(replicas: tu
     found = call(a, "GET", "/v1/customers", params={"email": "NEW@replicas.example"}).json()["customers"]
     assert [item["customerId"] for item in found] == [order.json()["customer"]["customerId"]]
     assert call(a, "GET", "/healthz").json()["tenants"]["acme"] == 121
+    assert call(b, "POST", "/_mock/reset").status_code == 204
+    assert call(a, "GET", "/healthz").json()["tenants"]["acme"] == 120
+    assert call(a, "GET", f"/v1/customers/{first['customerId']}").json()["customer"]["lastName"] == first["lastName"]
 
 
 def test_cursors_pass_between_replicas_and_pagination_under_change_keeps_its_promise(
