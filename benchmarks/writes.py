@@ -1,10 +1,12 @@
 """`python -m benchmarks.writes`: what writes cost the reads that follow them.
 
 Pages are served in this process through the whole ASGI app (no socket, so the figures are the
-mock's own cost), from a change log in memory and from a shared SQLite file as `--workers`
-uses, first with no writes and then after growing numbers of them. A page must stay about as
-fast as without writes: reads catch up with the log through one `PRAGMA data_version` and
-merge the written customers into the seeded store's page.
+mock's own cost), from a change log in memory, from a shared SQLite file as `--workers` uses
+and, with `--postgres URL` (an empty database), from PostgreSQL as replicas use it, first with
+no writes and then after growing numbers of them. A page must stay about as fast as without
+writes: reads catch up with the log through one `PRAGMA data_version` (in PostgreSQL, one
+`SELECT max(seq)` over the kept connection) and merge the written customers into the seeded
+store's page.
 """
 
 from __future__ import annotations
@@ -102,13 +104,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--writes", default="0,10,100,1000", help="numbers of writes to measure after")
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--postgres", metavar="URL", help="also measure a change log in this (empty) database")
     args = parser.parse_args(argv)
     writes = [int(number) for number in args.writes.split(",")]
     print(f"page time through the app, median of {args.rounds * len(QUERIES)} pages, {args.customers:,} customers")
     print("| change log | " + " | ".join(f"after {number} writes" for number in writes) + " |")
     print("|---|" + "---:|" * len(writes))
     with tempfile.TemporaryDirectory() as folder:
-        for name, state in (("in memory", None), ("SQLite file (--workers)", Path(folder) / "state.sqlite3")):
+        logs: list[tuple[str, Path | str | None]] = [
+            ("in memory", None),
+            ("SQLite file (--workers)", Path(folder) / "state.sqlite3"),
+        ]
+        if args.postgres:
+            logs.append(("PostgreSQL (replicas)", args.postgres))
+        for name, state in logs:
             settings = Settings(customers=args.customers, tenants=("acme",), state=state)
             figures = asyncio.run(measure(settings, writes, args.rounds))
             print(f"| {name} | " + " | ".join(f"{micros:.0f} µs" for _, micros in figures) + " |")

@@ -35,9 +35,9 @@ from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.responses import error_response
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import Simulator
-from mockserver.storage.changelog import MEMORY, ChangeLog
 from mockserver.storage.journal import Journal
 from mockserver.storage.livestores import LiveStores
+from mockserver.storage.logs import open_change_log
 from mockserver.storage.reload import FixtureWatcher
 from mockserver.storage.state import ServerState
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     contract = load_spec(spec)
     simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
     stores = LiveStores(build_stores(settings))
-    state = ServerState(stores, ChangeLog(settings.state or MEMORY))
+    state = ServerState(stores, open_change_log(settings.state))
     edits = CustomerEdits(contract)
     codec = CursorCodec(settings.cursor_secret)
     endpoints = CustomerEndpoints(state, codec, settings.api_keys, simulator, edits)

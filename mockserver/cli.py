@@ -44,6 +44,8 @@ from mockserver.simulation.netfaults import (
 )
 from mockserver.simulation.simulator import DEFAULT_SLOW_MS, Latency, SimulationConfig
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures
+from mockserver.storage.logs import is_database_url, shown
+from mockserver.storage.pgchangelog import driver_missing
 
 __all__ = ["EPILOG", "MAX_WORKERS", "SECRET_ENV", "banner", "build_parser", "main", "settings_from"]
 
@@ -117,9 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     writes = parser.add_argument_group("writes")
     writes.add_argument(
         "--state",
-        type=Path,
-        metavar="PATH",
-        help="keep writes in this SQLite file, shared by workers and kept across restarts "
+        type=state_location,
+        metavar="PATH|URL",
+        help="keep writes in this SQLite file, shared by workers and kept across restarts, or in the "
+        "PostgreSQL database at a postgresql:// URL, shared by replicas on several hosts "
         "(default: in memory; with --workers, a temporary file)",
     )
     writes.add_argument(
@@ -230,6 +233,16 @@ def _network_faults(text: str) -> frozenset[NetworkFault]:
         return parse_network_faults(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def state_location(text: str) -> Path | str:
+    """`--state`: a SQLite file's path, or a PostgreSQL URL, refused when its driver is not installed."""
+    if not is_database_url(text):
+        return Path(text)
+    missing = driver_missing()
+    if missing is not None:
+        raise argparse.ArgumentTypeError(missing)
+    return text
 
 
 def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Settings:
@@ -351,7 +364,7 @@ def banner(settings: Settings, tenant_sizes: dict[str, int], host: str, port: in
             f"  data:     {source}",
             f"  tenants:  {tenants}",
             f"  auth:     {auth}",
-            f"  writes:   {settings.state or 'in memory'}" + ("" if settings.control else " (control endpoints off)"),
+            f"  writes:   {shown(settings.state)}" + ("" if settings.control else " (control endpoints off)"),
             f"  contract: {base}/openapi.yaml (docs: {base}/docs)",
             try_it,
             f"  curl -H {authorization} -H 'Tenant-ID: {first_tenant}' '{base}/v1/customers?limit=5'",

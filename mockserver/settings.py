@@ -17,6 +17,7 @@ from mockserver.domain.defaults import (
     DEFAULT_TENANTS,
 )
 from mockserver.simulation.simulator import SimulationConfig
+from mockserver.storage.logs import StateLocation
 
 __all__ = ["ANY_ORIGIN", "DEFAULT_CUSTOMERS", "DEFAULT_SEED", "DEFAULT_TENANTS", "MAX_CUSTOMERS", "ORIGIN", "Settings"]
 
@@ -37,7 +38,8 @@ class Settings:
 
     Writes (Update Customer, and orders through the control endpoints, which `control` turns on)
     are kept in a change log: in this process's memory when `state` is None, else in that SQLite
-    file, which several workers may share.
+    file, which several workers may share, or (a `postgresql://` URL) in that PostgreSQL database,
+    which replicas on several hosts may share.
 
     `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
     `simulation` says what to simulate (nothing by default). A fixture file is checked for
@@ -54,7 +56,7 @@ class Settings:
     cors_origins: tuple[str, ...] = (ANY_ORIGIN,)
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     reload_interval: float = 0.5
-    state: Path | None = None
+    state: StateLocation = None
     control: bool = True
     journal_size: int = DEFAULT_JOURNAL_SIZE
 

@@ -103,7 +103,7 @@ def private_cluster() -> Iterator[Cluster]:
 def _start(as_owner: list[str], data: Path, log: Path, sockets: Path, attempts: int = 3) -> int:
     """Start the server on a free loopback port (another, should someone take that one first); the port."""
     for attempt in range(attempts):
-        port = _free_port()
+        port = free_port()
         options = " ".join(
             [f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}"] + [f"-c {setting}" for setting in SERVER_SETTINGS]
         )
@@ -133,7 +133,8 @@ def _run(command: list[str], log: Path | None = None) -> None:
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}{logged}")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port that nobody listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -1,8 +1,8 @@
 """What a server serves now: the seeded tenant stores with the change log laid over them.
 
-Reads catch up with the log first, so a write made through any worker that shares the log is
-seen by the next request to every worker. Writes go to the log before they are served, so the
-log, not a process's memory, is the record of what changed.
+Reads catch up with the log first, so a write made through any worker (or replica) that shares
+the log is seen by the next request to every one of them. Writes go to the log before they are
+served, so the log, not a process's memory, is the record of what changed.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from mockserver.domain.customer import Customer
-from mockserver.storage.changelog import ChangeLog
 from mockserver.storage.livestores import LiveStores
+from mockserver.storage.logs import ChangeLogBackend
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import TenantStore
 
@@ -26,7 +26,7 @@ class ServerState(Mapping[str, OverlaidStore]):
     """
 
     def __init__(
-        self, seeded: LiveStores, log: ChangeLog, overlay: Callable[[TenantStore], OverlaidStore] = OverlaidStore
+        self, seeded: LiveStores, log: ChangeLogBackend, overlay: Callable[[TenantStore], OverlaidStore] = OverlaidStore
     ) -> None:
         """Serve `seeded` with `log` laid over it; `overlay` makes a tenant's live store from its seeded one."""
         self._seeded = seeded

@@ -1,0 +1,174 @@
+"""The change log in a PostgreSQL database, shared by replicas of the mock on any number of hosts.
+
+The same log as `changelog.ChangeLog`, row for row: each replica keeps one connection, catches
+up before it answers (one `SELECT max(seq)` over that connection when nothing changed) and
+derives a write from data that includes every other replica's writes, because a write holds
+a transaction-level advisory lock from before its sequence number is drawn until it commits.
+Writes are thus serialised across replicas, sequence numbers are committed in order (a reader
+never skips a number committed late), and an email is taken once however many replicas race.
+
+A lost connection is answered with `ServiceUnavailable` (a 503 envelope) and reopened by the
+next request; a write is acknowledged only once it has committed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final
+
+import orjson
+
+from mockserver.domain.customer import Customer
+from mockserver.domain.errors import ServiceUnavailable
+from mockserver.storage.changelog import Change
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["SCHEMES", "PostgresChangeLog", "driver_missing"]
+
+SCHEMES: Final = ("postgresql://", "postgres://")
+_TABLE: Final = "flexportal_mock_changes"
+# One number for the lock every writer of the log takes: any constant that other users of the database leave alone.
+_LOCK: Final = 0x466C6578_4D6F636B  # "FlexMock"
+_CONNECT_TIMEOUT_SECONDS: Final = 3
+# A query sent to a host that stopped answering fails after this long instead of TCP's minutes.
+_UNACKNOWLEDGED_MS: Final = 5000
+_SCHEMA: Final = f"""
+CREATE TABLE IF NOT EXISTS {_TABLE} (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    customer_id TEXT NOT NULL,
+    record BYTEA
+)
+"""
+_UNAVAILABLE: Final = "The mock's shared state (its PostgreSQL database) cannot be reached; try again shortly"
+
+
+def driver_missing() -> str | None:
+    """Why `--state postgresql://…` cannot be served here (the driver is not installed), or None."""
+    if importlib.util.find_spec("psycopg") is None:
+        return "--state postgresql://… needs the PostgreSQL driver: pip install 'flexportal-mock[postgres]'"
+    return None
+
+
+class PostgresChangeLog:
+    """The change log in the database at `url`, created there when absent; see the module's docstring."""
+
+    shared = True
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._db: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._pinned = False  # inside a transaction: never swap the connection under it
+        self._last_seq = -1
+        try:
+            with self.transaction():  # its lock: two replicas may start at once
+                self._connection().execute(_SCHEMA)
+        except ServiceUnavailable as error:
+            raise ValueError(f"cannot open the change log in PostgreSQL: {error.__cause__}") from error
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the log's write lock, across replicas, until the writes made inside have committed."""
+        with self._guard(), self._connection().transaction():
+            self._pinned = True
+            try:
+                self._connection().execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                yield
+            finally:
+                self._pinned = False
+
+    def append(self, tenant: str, record: Customer) -> int:
+        """Record `record` as the customer's new state; its sequence number. Call inside `transaction`."""
+        return self._insert(tenant, record["customerId"], orjson.dumps(record))
+
+    def reset(self) -> int:
+        """Void every change so far (the data is the seed's again); the reset's sequence number."""
+        with self.transaction():
+            seq = self._insert("", "", None)
+            self._connection().execute(f"DELETE FROM {_TABLE} WHERE seq < %s", (seq,))
+        return seq
+
+    def changes_after(self, seq: int) -> list[Change]:
+        """The changes after `seq`, oldest first; when a reset is among them, it and what follows."""
+        rows = self._read(f"SELECT seq, tenant, customer_id, record FROM {_TABLE} WHERE seq > %s ORDER BY seq", (seq,))
+        return [
+            Change(int(row[0]), str(row[1]), str(row[2]), None if row[3] is None else orjson.loads(row[3]))
+            for row in rows
+        ]
+
+    def may_have_changed(self) -> bool:
+        """Whether any replica may have written since the last call: one read of the newest sequence number."""
+        ((newest,),) = self._read(f"SELECT coalesce(max(seq), 0) FROM {_TABLE}")
+        last = int(newest)
+        changed = last != self._last_seq
+        self._last_seq = last
+        return changed
+
+    def _insert(self, tenant: str, customer_id: str, record: bytes | None) -> int:
+        with self._guard():
+            row = (
+                self._connection()
+                .execute(
+                    f"INSERT INTO {_TABLE} (tenant, customer_id, record) VALUES (%s, %s, %s) RETURNING seq",
+                    (tenant, customer_id, record),
+                )
+                .fetchone()
+            )
+        assert row is not None
+        return int(row[0])
+
+    def _read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read, tried once more on a new connection when the kept one turns out to be lost.
+
+        The database may have restarted, or dropped an idle connection, since the last request:
+        that is not an outage, so the request goes on over a new connection. A read changes
+        nothing, so trying it again is safe; a write is never tried twice.
+        """
+        kept = self._db is not None and not self._pinned
+        try:
+            with self._guard():
+                return self._connection().execute(query, params).fetchall()
+        except ServiceUnavailable:
+            if not kept or self._db is not None:
+                raise
+        with self._guard():
+            return self._connection().execute(query, params).fetchall()
+
+    def _connection(self) -> psycopg.Connection[tuple[Any, ...]]:
+        """The kept connection, opened anew when there is none or the last one was lost."""
+        import psycopg
+
+        if self._pinned and self._db is not None:
+            return self._db
+        if self._db is None or self._db.closed or self._db.broken:
+            self._db = None
+            self._last_seq = -1
+            self._db = psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=_CONNECT_TIMEOUT_SECONDS,
+                tcp_user_timeout=_UNACKNOWLEDGED_MS,
+                application_name="flexportal-mock",
+            )
+        return self._db
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn a failure to reach the database into `ServiceUnavailable`, dropping the connection to reopen it."""
+        import psycopg
+
+        try:
+            yield
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            if self._db is not None and (self._db.closed or self._db.broken):
+                self._db = None
+            raise ServiceUnavailable(_UNAVAILABLE) from error

@@ -1,0 +1,276 @@
+"""`--state postgresql://…`: replicas on separate ports share one database's change log.
+
+Each test runs two mock processes with the same seed and cursor secret over a fresh database
+of the private cluster: they serve each other's writes and cursors, race for one email, lose
+nothing acknowledged when one is killed, and answer 503 while the database is out of reach.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from mockserver.cli import build_parser
+from mockserver.storage import pgchangelog
+from tests.postgres import Cluster, free_port
+from tests.serving import RunningMock, running_mock
+
+pytestmark = pytest.mark.slow
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+KEY = "replica-key"
+HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+
+
+def replica_args(url: str) -> tuple[str, ...]:
+    return (
+        "--customers", "120", "--seed", "5", "--api-key", KEY, "--cursor-secret", "replicas-share-this-secret",
+        "--log-level", "warning", "--state", url,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def database(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh database of the cluster, as the URL `--state` takes; dropped afterwards."""
+    name = f"replicas_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    c = postgres_cluster
+    yield f"postgresql://{c.user}:{c.password}@{c.host}:{c.port}/{name}"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def replicas(database: str) -> Iterator[tuple[RunningMock, RunningMock]]:
+    with ExitStack() as stack:
+        first = stack.enter_context(running_mock(*replica_args(database)))
+        second = stack.enter_context(running_mock(*replica_args(database)))
+        yield first, second
+
+
+def call(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    with httpx.Client(base_url=mock.base_url, headers=HEADERS, timeout=20) as client:
+        return client.request(method, path, **kwargs)
+
+
+def test_a_write_through_one_replica_is_served_by_the_other_at_once(replicas: tuple[RunningMock, RunningMock]) -> None:
+    a, b = replicas
+    assert "***@" in a.banner and "replicas-share" not in a.banner
+    first = call(b, "GET", "/v1/customers", params={"limit": 1}).json()["customers"][0]
+    patched = call(a, "PATCH", f"/v1/customers/{first['customerId']}", json={"lastName": "Replicated"})
+    assert patched.status_code == 200, patched.text
+    assert call(b, "GET", f"/v1/customers/{first['customerId']}").json()["customer"]["lastName"] == "Replicated"
+    order = call(b, "POST", "/_mock/orders", json={"email": "new@replicas.example"})
+    assert order.status_code == 201, order.text
+    found = call(a, "GET", "/v1/customers", params={"email": "NEW@replicas.example"}).json()["customers"]
+    assert [item["customerId"] for item in found] == [order.json()["customer"]["customerId"]]
+    assert call(a, "GET", "/healthz").json()["tenants"]["acme"] == 121
+    assert call(b, "POST", "/_mock/reset").status_code == 204
+    assert call(a, "GET", "/healthz").json()["tenants"]["acme"] == 120
+    assert call(a, "GET", f"/v1/customers/{first['customerId']}").json()["customer"]["lastName"] == first["lastName"]
+
+
+def test_cursors_pass_between_replicas_and_pagination_under_change_keeps_its_promise(
+    replicas: tuple[RunningMock, RunningMock],
+) -> None:
+    a, b = replicas
+    first = call(a, "GET", "/v1/customers", params={"limit": 100}).json()
+    rest = call(b, "GET", "/v1/customers", params={"limit": 100, "startAfter": first["nextCursor"]}).json()
+    before = [item["customerId"] for item in first["customers"] + rest["customers"]]
+    assert len(set(before)) == 120 and not rest["hasMore"]
+    params: dict[str, Any] = {"limit": 9, "sortBy": "lastName"}
+    seen: list[str] = []
+    moved: set[str] = set()
+    for page_number in range(40):
+        page = call((a, b)[page_number % 2], "GET", "/v1/customers", params=params)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        seen += [item["customerId"] for item in body["customers"]]
+        # Meanwhile, through the other replica: one customer moves in the order, one is created.
+        target = body["customers"][0]["customerId"]
+        mover = call((b, a)[page_number % 2], "PATCH", f"/v1/customers/{target}", json={"lastName": "Aaron"})
+        assert mover.status_code == 200, mover.text
+        moved.add(target)
+        assert call(b, "POST", "/_mock/orders", json={"email": f"p{page_number}@replicas.example"}).status_code == 201
+        if not body["hasMore"]:
+            break
+        params["startAfter"] = body["nextCursor"]
+    assert len(seen) == len(set(seen)), "a customer was returned twice"
+    unchanged = set(before) - moved
+    assert unchanged <= set(seen), "a customer that existed unchanged was skipped"
+
+
+def test_racing_orders_and_edits_of_one_email_give_one_customer(replicas: tuple[RunningMock, RunningMock]) -> None:
+    a, b = replicas
+    with ThreadPoolExecutor(8) as pool:
+        orders = list(
+            pool.map(
+                lambda i: call((a, b)[i % 2], "POST", "/_mock/orders", json={"email": "race@replicas.example"}),
+                range(16),
+            )
+        )
+    assert sorted(order.status_code for order in orders) == [200] * 15 + [201]
+    (customer,) = call(a, "GET", "/v1/customers", params={"email": "race@replicas.example"}).json()["customers"]
+    assert call(b, "GET", f"/v1/customers/{customer['customerId']}").json()["customer"]["totalOrders"] == 16
+    seeded = call(a, "GET", "/v1/customers", params={"limit": 12}).json()["customers"]
+    taken = seeded[0]["email"]  # a seeded customer's email, which every replica knows from the seed
+    with ThreadPoolExecutor(8) as pool:
+        edits = list(
+            pool.map(
+                lambda i: call(
+                    (a, b)[i % 2], "PATCH", f"/v1/customers/{seeded[i]['customerId']}", json={"email": "one@x.example"}
+                ),
+                range(1, 12),
+            )
+        )
+    assert sorted(edit.status_code for edit in edits) == [200] + [409] * 10
+    assert {edit.json()["error"]["code"] for edit in edits if edit.status_code == 409} == {"EMAIL_IN_USE"}
+    stolen = call(b, "PATCH", f"/v1/customers/{seeded[1]['customerId']}", json={"email": taken.upper()})
+    assert stolen.status_code == 409 and stolen.json()["error"]["code"] == "EMAIL_IN_USE"
+
+
+def test_killing_a_replica_mid_load_loses_no_acknowledged_write(database: str) -> None:
+    acknowledged: list[str] = []
+    stop = threading.Event()
+    with running_mock(*replica_args(database)) as survivor, running_mock(*replica_args(database)) as victim:
+
+        def write_until_refused() -> None:
+            with httpx.Client(base_url=victim.base_url, headers=HEADERS, timeout=5) as client:
+                for number in range(2000):
+                    if stop.is_set():
+                        return
+                    email = f"w{number}@load.example"
+                    try:
+                        answer = client.post("/_mock/orders", json={"email": email})
+                    except httpx.HTTPError:
+                        return
+                    if answer.is_success:
+                        acknowledged.append(email)
+
+        writers = [threading.Thread(target=write_until_refused) for _ in range(2)]
+        for writer in writers:
+            writer.start()
+        while len(acknowledged) < 40:
+            threading.Event().wait(0.02)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait_for_exit()
+        stop.set()
+        for writer in writers:
+            writer.join(10)
+        created = call(survivor, "GET", "/healthz").json()["tenants"]["acme"] - 120
+        assert created >= len(set(acknowledged))
+        for email in set(acknowledged):
+            found = call(survivor, "GET", "/v1/customers", params={"email": email}).json()["customers"]
+            assert len(found) == 1, f"{email} was acknowledged and is lost"
+
+
+def test_a_replica_without_its_database_answers_503_and_recovers(
+    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
+) -> None:
+    a, b = replicas
+    name = database.rsplit("/", 1)[1]
+    terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        # A connection lost while the database is up again: the next request reconnects, unharmed.
+        admin.execute(terminate, (name,))
+        assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        admin.execute(terminate, (name,))
+        for replica in (a, b):
+            for method, path, body in (("GET", "/v1/customers", None), ("POST", "/_mock/orders", {"email": "x@y.z"})):
+                answer = call(replica, method, path, json=body)
+                assert answer.status_code == 503, answer.text
+                assert answer.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    order = call(a, "POST", "/_mock/orders", json={"email": "back@replicas.example"})
+    assert order.status_code == 201, order.text
+    found = call(b, "GET", "/v1/customers", params={"email": "back@replicas.example"}).json()["customers"]
+    assert len(found) == 1
+
+
+def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> None:
+    """The section's shell block, on free ports instead of 8001 and 8002 and with this interpreter's entry point."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed (apt-get install curl)")
+    section = README.read_text().split("## Several hosts", 1)[1].split("\n## ", 1)[0]
+    (script,) = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    for port in ("8001", "8002"):
+        script = script.replace(port, str(free_port()))
+    script = script.replace(".venv/bin/flexportal-mock", str(Path(sys.executable).parent / "flexportal-mock"))
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database},
+        capture_output=True, text=True, timeout=60, cwd=README.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    placed, listed = (httpx.Response(200, content=line).json() for line in done.stdout.splitlines())
+    assert placed["customerCreated"] is True
+    assert [item["customerId"] for item in listed["customers"]] == [placed["customer"]["customerId"]]
+
+
+def test_a_database_url_without_the_driver_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(pgchangelog.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(SystemExit) as ended:
+        build_parser().parse_args(["--state", "postgresql://mock@db.example/mock"])
+    assert ended.value.code == 2
+    assert "pip install 'flexportal-mock[postgres]'" in capsys.readouterr().err
+
+
+def test_a_database_out_of_reach_at_start_is_a_clear_error() -> None:
+    url = f"postgresql://mock:secret@127.0.0.1:{free_port()}/mock"
+    done = subprocess.run(
+        [sys.executable, "-m", "mockserver", "--customers", "10", "--state", url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "cannot open the change log in PostgreSQL" in done.stderr and "Traceback" not in done.stderr
+    assert "secret" not in done.stderr
+
+
+def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowledged(
+    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
+) -> None:
+    a, b = replicas
+    name = database.rsplit("/", 1)[1]
+    answers: dict[str, int] = {}
+
+    def write(worker: int) -> None:
+        with httpx.Client(base_url=a.base_url, headers=HEADERS, timeout=20) as client:
+            for number in range(60):
+                email = f"cut{worker}-{number}@replicas.example"
+                answers[email] = client.post("/_mock/orders", json={"email": email}).status_code
+
+    writers = [threading.Thread(target=write, args=(worker,)) for worker in range(3)]
+    for writer in writers:
+        writer.start()
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        while any(writer.is_alive() for writer in writers):
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+                (name, "flexportal-mock"),
+            )
+            threading.Event().wait(0.05)
+    for writer in writers:
+        writer.join()
+    assert set(answers.values()) <= {201, 503}, answers
+    assert 503 in answers.values() and 201 in answers.values()
+    for email, status in answers.items():
+        found = call(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]
+        if status == 201:
+            assert len(found) == 1, f"{email} was acknowledged and is lost"
