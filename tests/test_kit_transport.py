@@ -22,7 +22,8 @@ def test_requests_go_through_the_proxy_the_environment_names(
     flexportal_mock: FlexportalMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The mock answers an absolute-form request line as a forward proxy would pass it on.
-    monkeypatch.setenv("HTTP_PROXY", flexportal_mock.base_url)
+    # Named without its scheme, as proxies often are: an HTTP proxy.
+    monkeypatch.setenv("HTTP_PROXY", flexportal_mock.base_url.removeprefix("http://"))
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     client = _client(UNRESOLVABLE)

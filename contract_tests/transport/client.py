@@ -347,9 +347,10 @@ def default_transport(base_url: str) -> httpx.BaseTransport:
     parts = urlsplit(base_url)
     proxies = urllib.request.getproxies()
     proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if proxy and parts.hostname and urllib.request.proxy_bypass(parts.hostname):
-        proxy = None
-    return httpx.HTTPTransport(verify=True, trust_env=True, proxy=proxy or None)
+    if not proxy or (parts.hostname and urllib.request.proxy_bypass(parts.hostname)):
+        return httpx.HTTPTransport(verify=True, trust_env=True)
+    # `proxy.example:3128` means an HTTP proxy, as curl and httpx read it.
+    return httpx.HTTPTransport(verify=True, trust_env=True, proxy=proxy if "://" in proxy else f"http://{proxy}")
 
 
 def _retry_after(response: httpx.Response) -> float:
