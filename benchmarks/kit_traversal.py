@@ -31,7 +31,6 @@ from contract_tests.transport.traversal import traverse
 GOAL_PAGES_PER_SECOND = 2_000
 CUSTOMERS = 100_000
 LIMIT = 50
-_TARGET_THREAD = "kit-target"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,8 @@ def traversal_round(base_url: str, tenant_header: str, credentials: Credentials,
     contract = contract_from_spec(spec_document())
     order = ListOrder(sort_by="createdAt", descending=True, rules=contract.ordering)
     client = KitClient(base_url, tenant_header=tenant_header, budget=Budget(None), pacer=Pacer(None))
-    server = next((t for t in threading.enumerate() if t.name.startswith(_TARGET_THREAD)), None)
+    # The mock's server thread, when it runs in this process, is named after the URL it serves.
+    server = next((t for t in threading.enumerate() if t.name.endswith(f" {base_url}")), None)
     try:
         server_started = _thread_cpu(server)
         client_started, started = time.thread_time(), time.perf_counter()
