@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -185,28 +184,11 @@ def _queries(client: Client) -> dict[str, str]:
 
 def kit_traversal(base_url: str) -> dict[int, float]:
     """Pages a second of a whole traversal through the contract kit's client, by page size."""
-    from contract_tests.run.target import spec_document
-    from contract_tests.spec.contract import contract_from_spec
-    from contract_tests.spec.ordering import ListOrder
-    from contract_tests.transport.client import Budget, Credentials, KitClient, Pacer
-    from contract_tests.transport.traversal import traverse
+    from benchmarks.kit_traversal import traversal_round
+    from contract_tests.transport.client import Credentials
 
-    contract = contract_from_spec(spec_document())
-    order = ListOrder(sort_by="createdAt", descending=True, rules=contract.ordering)
-    rates = {}
-    for limit in (50, 100):
-        client = KitClient(base_url, tenant_header="Tenant-ID", budget=Budget(None), pacer=Pacer(None))
-        try:
-            started = time.perf_counter()
-            traversal = traverse(
-                client, contract, Credentials(TENANT, KEY), [("limit", str(limit))], order, max_pages=10**7
-            )
-            elapsed = time.perf_counter() - started
-        finally:
-            client.close()
-        assert traversal.complete
-        rates[limit] = len(traversal.pages) / elapsed
-    return rates
+    credentials = Credentials(TENANT, KEY)
+    return {limit: traversal_round(base_url, "Tenant-ID", credentials, limit).pages_per_second for limit in (50, 100)}
 
 
 def render(

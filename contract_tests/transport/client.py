@@ -15,10 +15,12 @@ import re
 import shlex
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Final
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -36,6 +38,13 @@ TRANSIENT_STATUSES: Final = frozenset({502, 503, 504})
 _PLACEHOLDER: Final = re.compile(r"(\$FLEXPORTAL_[A-Z_]+)")
 _TRANSPORT_HEADERS: Final = frozenset(
     {"host", "accept", "accept-encoding", "connection", "user-agent", "content-length"}
+)
+# What every request carries besides its own headers (those httpx's client would add).
+_DEFAULT_HEADERS: Final = (
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate"),
+    ("Connection", "keep-alive"),
+    ("User-Agent", f"python-httpx/{httpx.__version__}"),
 )
 
 
@@ -155,7 +164,13 @@ class Credentials:
 
 
 class KitClient:
-    """GET-only access to one base URL, shared by every check of a run."""
+    """GET-only access to one base URL, shared by every check of a run.
+
+    Requests go straight to an httpx transport (`transport`, or httpx's own over a pooled
+    connection): `httpx.Client`'s redirects, auth, cookies and hooks, which the kit never uses,
+    cost more than the request itself against a local target. So no cookie is ever sent back,
+    and every request is exactly what its curl line shows.
+    """
 
     def __init__(
         self,
@@ -183,10 +198,10 @@ class KitClient:
         self.retried = 0
         self.log: list[Exchange] = []
         self._secrets: dict[str, str] = {}
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False, verify=True)
+        self._transport = transport if transport is not None else default_transport(self.base_url)
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def keep_secret(self, credentials: Credentials) -> None:
         """Never record `credentials.api_key`, plain or URL-encoded; curl lines name its environment variable."""
@@ -228,19 +243,19 @@ class KitClient:
         content = None if body is None else json.dumps(body)
         if content is not None:
             headers["Content-Type"] = "application/json"
-        request = self._http.build_request(method, self.base_url + path, content=content, headers=headers)
+        request = httpx.Request(method, self.base_url + path, content=content, headers=_with_defaults(headers))
         return self._exchange(request, essential=essential)
 
     def send(self, method: str, url: str, params: Params, headers: Mapping[str, str]) -> httpx.Response:
         """Send one request, waiting out 429s; anything but GET is refused before it leaves."""
         if method.upper() != "GET":
             raise ValueError(f"the kit sends GET requests only, not {method}")
-        request = self._http.build_request(
-            "GET",
-            url,
-            params=httpx.QueryParams(params if isinstance(params, (str, Mapping)) else list(params)),
-            headers=dict(headers),
-        )
+        query = str(httpx.QueryParams(params if isinstance(params, (str, Mapping)) else list(params)))
+        sent = _with_defaults(headers)
+        if "?" in url:  # merged with the URL's own query, as httpx merges them
+            request = httpx.Request("GET", url, params=httpx.QueryParams(query), headers=sent)
+        else:  # parsed once: a long cursor makes every parse of the URL count
+            request = httpx.Request("GET", f"{url}?{query}" if query else url, headers=sent)
         return self._exchange(request)
 
     def _exchange(self, request: httpx.Request, *, essential: bool = False) -> httpx.Response:
@@ -277,9 +292,12 @@ class KitClient:
         # An essential request (an undo) goes out after the deadline too, with the usual timeout.
         timeout = self.timeout if remaining is None or essential else max(0.001, min(self.timeout, remaining))
         request.extensions["timeout"] = httpx.Timeout(timeout).as_dict()
+        started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            response = self._transport.handle_request(request)
+            response.request = request
             response.read()
+            response.elapsed = timedelta(seconds=time.perf_counter() - started)
         except httpx.TransportError as error:
             self._record(request, f"no response ({type(error).__name__})", body)
             return None, f"no response ({type(error).__name__}: {error})", error
@@ -312,6 +330,27 @@ class KitClient:
         for secret, placeholder in self._secrets.items():
             url = url.replace(secret, placeholder)
         self.log.append(Exchange(url=url, headers=tuple(shown), status=status, method=request.method, body=body))
+
+
+def _with_defaults(headers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """`headers` after the default ones they do not replace (names compared without case, as HTTP does)."""
+    given = {name.lower() for name in headers}
+    return [*(pair for pair in _DEFAULT_HEADERS if pair[0].lower() not in given), *headers.items()]
+
+
+def default_transport(base_url: str) -> httpx.BaseTransport:
+    """httpx's transport for `base_url`: TLS verified (`SSL_CERT_FILE` honoured), through the environment's proxy.
+
+    The client talks to one base URL, so the proxy (`HTTPS_PROXY`, `ALL_PROXY`, ... unless
+    `NO_PROXY` exempts the host) is chosen once, as `httpx.Client` would choose it per request.
+    """
+    parts = urlsplit(base_url)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or (parts.hostname and urllib.request.proxy_bypass(parts.hostname)):
+        return httpx.HTTPTransport(verify=True, trust_env=True)
+    # `proxy.example:3128` means an HTTP proxy, as curl and httpx read it.
+    return httpx.HTTPTransport(verify=True, trust_env=True, proxy=proxy if "://" in proxy else f"http://{proxy}")
 
 
 def _retry_after(response: httpx.Response) -> float:
