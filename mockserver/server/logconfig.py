@@ -8,6 +8,8 @@ from typing import Any, Final
 
 import orjson
 
+from mockserver.http.accessbuffer import LOGGER, BufferedAccessHandler
+
 __all__ = ["JsonFormatter", "LOG_FORMATS", "logging_config"]
 
 LOG_FORMATS: Final = ("text", "json")
@@ -34,7 +36,8 @@ class JsonFormatter(logging.Formatter):
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` document for uvicorn's `log_config`, writing to stderr.
 
-    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead.
+    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead, through a
+    `BufferedAccessHandler` that formats and writes its lines off the request path.
     """
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
@@ -48,11 +51,13 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"default": formatter},
         "handlers": {
-            "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}
+            "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"},
+            "access": {"()": BufferedAccessHandler, "formatter": "default", "stream": "ext://sys.stderr"},
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.access": {"handlers": [], "propagate": False},
             "flexportal_mock": {"handlers": ["default"], "level": level, "propagate": False},
+            LOGGER: {"handlers": ["access"], "level": level, "propagate": False},
         },
     }
