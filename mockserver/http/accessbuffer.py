@@ -19,32 +19,51 @@ import threading
 from collections import deque
 from typing import IO, Final
 
-__all__ = ["AccessEntry", "BufferedAccessHandler", "FLUSH_SECONDS", "LOGGER", "access_message", "direct_handler"]
+__all__ = [
+    "AccessEntry",
+    "BufferedAccessHandler",
+    "FLUSH_SECONDS",
+    "LOGGER",
+    "access_fields",
+    "access_message",
+    "direct_handler",
+]
 
 LOGGER: Final = "flexportal_mock.access"
 FLUSH_SECONDS: Final = 0.1
 _SHOWN: Final = 200
 _PROBE: Final = "\x00access-message\x00"
 
-AccessEntry = tuple[float, str, str, bytes, bytes, int, float]
-"""What a request leaves in the queue: time, method, path, query string, tenant, status, duration in ms."""
+AccessEntry = tuple[float, str, str, bytes, list[tuple[bytes, bytes]], int, float]
+"""What a request leaves in the queue: time, method, path, query string, headers, status, duration in ms."""
 
 
-def access_message(entry: AccessEntry) -> tuple[str, dict[str, object]]:
-    """The access line's message for `entry`, and its fields as `record.http` carries them."""
-    _, method, path, query_string, tenant, status, duration_ms = entry
-    fields: dict[str, object] = {
+def access_message(entry: AccessEntry) -> str:
+    """The access line's message for `entry`: request line, status, duration and tenant."""
+    _, method, path, query_string, headers, status, duration_ms = entry
+    target = path[:_SHOWN]
+    if query_string:
+        target += "?" + query_string[:_SHOWN].decode("latin-1")
+    return f'"{method} {target}" {status} {duration_ms:.1f} ms tenant={_tenant(headers) or "-"}'
+
+
+def access_fields(entry: AccessEntry) -> dict[str, object]:
+    """The access line's fields, as `record.http` carries them for the JSON format."""
+    _, method, path, query_string, headers, status, duration_ms = entry
+    return {
         "method": method,
         "path": path[:_SHOWN],
         "query": query_string[:_SHOWN].decode("latin-1"),
         "status": status,
         "duration_ms": round(duration_ms, 1),
-        "tenant": tenant[:64].decode("latin-1") or None,
+        "tenant": _tenant(headers) or None,
     }
-    query = fields["query"]
-    target = f"{fields['path']}?{query}" if query else fields["path"]
-    message = f'"{method} {target}" {status} {duration_ms:.1f} ms tenant={fields["tenant"] or "-"}'
-    return message, fields
+
+
+def _tenant(headers: list[tuple[bytes, bytes]]) -> str:
+    """The first `Tenant-ID` header, shortened (the only header logged: API keys never are); "" without one."""
+    tenant = next((value for name, value in headers if name == b"tenant-id"), b"")
+    return tenant[:64].decode("latin-1")
 
 
 class BufferedAccessHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -118,10 +137,11 @@ class BufferedAccessHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 self.handleError(logging.makeLogRecord({"msg": "access log flush failed"}))
 
     def _line(self, entry: AccessEntry) -> str:
-        message, fields = access_message(entry)
+        message = access_message(entry)
         if self._template is not None:
             prefix, suffix = self._template
             return prefix + message + suffix
+        fields = access_fields(entry)
         record = logging.makeLogRecord(
             {"name": LOGGER, "levelno": logging.INFO, "levelname": "INFO", "msg": message, "http": fields}
         )

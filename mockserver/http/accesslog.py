@@ -12,7 +12,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.http.accessbuffer import LOGGER, access_message, direct_handler
+from mockserver.http.accessbuffer import LOGGER, access_fields, access_message, direct_handler
 
 __all__ = ["AccessLog", "LOGGER", "flush_access_log", "log_request"]
 
@@ -48,14 +48,12 @@ def log_request(logger: logging.Logger, scope: Scope, status: int, duration_ms: 
 
     To a `BufferedAccessHandler` it is one tuple queued; to any other configuration, a record now.
     """
-    tenant = next((value for name, value in scope["headers"] if name == b"tenant-id"), b"")
-    entry = (time.time(), scope["method"], scope["path"], scope["query_string"], tenant, status, duration_ms)
+    entry = (time.time(), scope["method"], scope["path"], scope["query_string"], scope["headers"], status, duration_ms)
     handler = direct_handler(logger)
     if handler is not None:
         handler.enqueue(entry)
         return
-    message, fields = access_message(entry)
-    logger.info("%s", message, extra={"http": fields})
+    logger.info("%s", access_message(entry), extra={"http": access_fields(entry)})
 
 
 def flush_access_log() -> None:
