@@ -144,3 +144,16 @@ def test_the_writer_thread_flushes_on_its_timer() -> None:
         assert stream.getvalue().startswith('INFO "GET /v1/customers?')
     finally:
         handler.close()
+
+
+def test_a_formatter_reading_more_than_level_and_message_gets_a_record_per_line() -> None:
+    stream = io.StringIO()
+    handler = BufferedAccessHandler(stream, interval=3600)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", datefmt="%Y"))
+    logger = logging.Logger("format-test")
+    logger.addHandler(handler)
+    logger.propagate = False
+    log_request(logger, SCOPE, 200, 1.0)
+    handler.close()
+    year = time.strftime("%Y")
+    assert stream.getvalue() == f'{year} INFO "GET /v1/customers?limit=2&email=a%40b.test" 200 1.0 ms tenant=acme\n'

@@ -15,6 +15,7 @@ suffix reused; any other (the JSON format) gets a record built at flush time, of
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import deque
 from typing import IO, Final
@@ -33,6 +34,8 @@ LOGGER: Final = "flexportal_mock.access"
 FLUSH_SECONDS: Final = 0.1
 _SHOWN: Final = 200
 _PROBE: Final = "\x00access-message\x00"
+_FIELD: Final = re.compile(r"%\((\w+)\)")
+_STEADY_FIELDS: Final = frozenset({"levelname", "levelprefix", "levelno", "name", "message"})
 
 AccessEntry = tuple[float, str, str, bytes, list[tuple[bytes, bytes]], int, float]
 """What a request leaves in the queue: time, method, path, query string, headers, status, duration in ms."""
@@ -152,7 +155,10 @@ class BufferedAccessHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def _probe(self) -> tuple[str, str] | None:
         """The formatter's output around the message, when it depends on nothing but level and message."""
         formatter = self.formatter
-        if formatter is None or type(formatter).format is not logging.Formatter.format or formatter.usesTime():
+        if formatter is None or type(formatter).format is not logging.Formatter.format:
+            return None
+        fields = set(_FIELD.findall(formatter._fmt or ""))
+        if not fields <= _STEADY_FIELDS:
             return None
         record = logging.makeLogRecord({"name": LOGGER, "levelno": logging.INFO, "levelname": "INFO", "msg": _PROBE})
         line = self.format(record)
