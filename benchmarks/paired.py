@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO
 
 from benchmarks.__main__ import HEADERS, KEY, MAIN_QUERY, SAMPLE_QUERIES, TENANT
 from benchmarks.probe import Client, wait_until_served
@@ -87,12 +88,21 @@ def paired_ratio(baseline_url: str, mock_url: str, args: argparse.Namespace, cor
 
 
 @contextmanager
-def serving(command: list[str], tree: Path, core: int | None, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`command` run from `tree` (its `mockserver` and `benchmarks` first on the path) on a free port; its URL."""
+def serving(
+    command: list[str], tree: Path, core: int | None, env: dict[str, str] | None = None, stderr: IO[bytes] | None = None
+) -> Iterator[str]:
+    """`command` run from `tree` (its `mockserver` and `benchmarks` first on the path) on a free port; its URL.
+
+    Its log goes to `stderr` when given, else to this process's.
+    """
     port = free_port()
     pinned = ["taskset", "-c", str(core)] if core is not None else []
     process = subprocess.Popen(
-        [*pinned, *command, "--port", str(port)], cwd=tree, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})}
+        [*pinned, *command, "--port", str(port)],
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        env={**os.environ, **(env or {})},
     )
     try:
         url = f"http://127.0.0.1:{port}"

@@ -23,7 +23,7 @@ from mockserver.domain.edits import CustomerEdits
 from mockserver.domain.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
 from mockserver.domain.spec import documented_statuses, load_spec, spec_bytes
 from mockserver.generation.dataset import build_stores
-from mockserver.http.accesslog import AccessLog
+from mockserver.http.accesslog import AccessLog, flush_access_log
 from mockserver.http.control import control_routes
 from mockserver.http.cors import cors_middleware
 from mockserver.http.docs import docs_routes
@@ -135,20 +135,19 @@ class FastPathStarlette(Starlette):
 
 
 def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """A lifespan that watches the fixture file (if any) while the server runs."""
+    """A lifespan that watches the fixture file (if any) while the server runs; at its end, the last access lines."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if watcher is None:
-            yield
-            return
-        task = asyncio.create_task(watcher.run())
+        task = None if watcher is None else asyncio.create_task(watcher.run())
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            flush_access_log()
 
     return lifespan
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 
 import httpx
+import pytest
 
 from tests.serving import running_mock
 
 KEY = "s3cret-Key-that-must-never-be-logged"
+LOST_CHECK_REQUESTS = 300
 
 
 def requests(base_url: str) -> None:
@@ -51,3 +54,24 @@ def test_json_log_format() -> None:
     assert access[0]["query"] == "limit=2" and all(entry["duration_ms"] >= 0 for entry in access)
     assert {"time", "level"} <= set(access[0])
     assert KEY not in mock.log and "wrong-key" not in mock.log
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_line_is_lost_at_a_clean_shutdown(sig: signal.Signals, log_format: str) -> None:
+    headers = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+    with running_mock("--customers", "5", "--api-key", KEY, "--log-format", log_format) as mock:
+        with httpx.Client(base_url=mock.base_url, headers=headers) as client:
+            for number in range(LOST_CHECK_REQUESTS):
+                assert client.get("/v1/customers", params={"limit": 1, "n": number}).status_code in {200, 400}
+        mock.send_signal(sig)
+        assert mock.wait_for_exit() in {0, 130, -signal.SIGTERM}
+    logged = [line for line in mock.log.splitlines() if "/v1/customers" in line]
+    assert len(logged) == LOST_CHECK_REQUESTS, mock.log[-2000:]
+    assert all(f"n={number}" in line for number, line in enumerate(logged)), "in the order they were answered"
+
+
+def test_lines_are_written_while_the_server_runs() -> None:
+    with running_mock("--customers", "5", "--api-key", KEY) as mock, httpx.Client(base_url=mock.base_url) as client:
+        client.get("/healthz")
+        mock.wait_for_log(r'"GET /healthz" 200', timeout=2)

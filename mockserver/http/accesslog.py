@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.http.accessbuffer import LOGGER, access_fields, access_message, direct_handler
 from mockserver.http.journaling import BodyTap, is_api_path
 from mockserver.http.limits import BODYLESS_METHODS
 from mockserver.storage.journal import Journal
 
-__all__ = ["AccessLog", "LOGGER", "log_request"]
-
-LOGGER: Final = "flexportal_mock.access"
-_SHOWN: Final = 200
+__all__ = ["AccessLog", "LOGGER", "flush_access_log", "log_request"]
 
 
 class AccessLog:
@@ -68,23 +65,23 @@ class AccessLog:
 
 
 def log_request(logger: logging.Logger, scope: Scope, status: int, duration_ms: float) -> None:
-    """The access-log line of the request `scope` describes, answered with `status` in `duration_ms`."""
-    tenant = next((value for name, value in scope["headers"] if name == b"tenant-id"), b"")
-    fields = {
-        "method": scope["method"],
-        "path": scope["path"][:_SHOWN],
-        "query": scope["query_string"][:_SHOWN].decode("latin-1"),
-        "status": status,
-        "duration_ms": round(duration_ms, 1),
-        "tenant": tenant[:64].decode("latin-1") or None,
-    }
-    target = fields["path"] + (f"?{fields['query']}" if fields["query"] else "")
-    logger.info(
-        '"%s %s" %d %.1f ms tenant=%s',
-        fields["method"],
-        target,
-        status,
-        duration_ms,
-        fields["tenant"] or "-",
-        extra={"http": fields},
-    )
+    """The access-log line of the request `scope` describes, answered with `status` in `duration_ms`.
+
+    To a `BufferedAccessHandler` it is one tuple queued; to any other configuration, a record now.
+    """
+    entry = (time.time(), scope["method"], scope["path"], scope["query_string"], scope["headers"], status, duration_ms)
+    handler = direct_handler(logger)
+    if handler is not None:
+        handler.enqueue(entry)
+        return
+    logger.info("%s", access_message(entry), extra={"http": access_fields(entry)})
+
+
+def flush_access_log() -> None:
+    """Write the access lines still queued, as the server stops.
+
+    A clean exit would write them anyway (`logging.shutdown`), but on SIGTERM uvicorn raises the
+    signal again once it has shut down, which ends the process before any exit handler runs.
+    """
+    for handler in logging.getLogger(LOGGER).handlers:
+        handler.flush()

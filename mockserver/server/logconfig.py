@@ -8,6 +8,8 @@ from typing import Any, Final
 
 import orjson
 
+from mockserver.http.accessbuffer import LOGGER, BufferedAccessHandler
+
 __all__ = ["BANNER_LOGGER", "JsonFormatter", "LOG_FORMATS", "logging_config"]
 
 LOG_FORMATS: Final = ("text", "json")
@@ -36,8 +38,9 @@ class JsonFormatter(logging.Formatter):
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` document for uvicorn's `log_config`, writing to stderr.
 
-    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead. The
-    root logger takes the warnings of every other library, in the same format.
+    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead, through a
+    `BufferedAccessHandler` that formats and writes its lines off the request path. The root logger
+    takes the warnings of every other library, in the same format.
     """
     if log_format not in LOG_FORMATS:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
@@ -53,12 +56,14 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "handlers": {
             "default": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"},
             "banner": {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stdout"},
+            "access": {"()": BufferedAccessHandler, "formatter": "default", "stream": "ext://sys.stderr"},
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.access": {"handlers": [], "propagate": False},
             "flexportal_mock": {"handlers": ["default"], "level": level, "propagate": False},
             BANNER_LOGGER: {"handlers": ["banner"], "level": "INFO", "propagate": False},
+            LOGGER: {"handlers": ["access"], "level": level, "propagate": False},
         },
         "root": {"handlers": ["default"], "level": max(level, "WARNING", key=logging.getLevelName)},
     }
