@@ -66,10 +66,10 @@ class AssembledItems(Sequence[bytes]):
         rows = np.fromiter(positions, dtype=np.intp)
         items = self._fragments[self._codes[rows]].tolist()
         bounds = self._bounds[rows[:, None] * SPANS + _BOUNDS].tolist()
-        cut = self._spans.__getitem__
+        spans = self._spans
         first, second, third = self._places
         for parts, (start, middle, last, end) in zip(items, bounds, strict=True):
-            parts[first] = cut(slice(start, middle))
-            parts[second] = cut(slice(middle, last))
-            parts[third] = cut(slice(last, end))
+            parts[first] = spans[start:middle]
+            parts[second] = spans[middle:last]
+            parts[third] = spans[last:end]
         return list(map(b"".join, items))
