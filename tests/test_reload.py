@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "edge"}
 
 
 def write(path: Path, document: Any) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    """Save `document` at `path` whole, as editors save (a new file renamed over the old one).
+
+    Written in place, the watcher may read the file half-written and rightly report it as not
+    valid JSON, before the error the test waits for.
+    """
+    scratch = path.with_suffix(".saving")
+    scratch.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    os.replace(scratch, path)
 
 
 def wait_until_served(mock: RunningMock, tenants: dict[str, int], timeout: float = 15) -> None:
