@@ -52,6 +52,7 @@ def test_a_wrong_expectation_fails_with_the_near_miss_report_the_readme_shows(py
 
 JOURNAL_TESTS = r"""
 import asyncio
+import datetime
 import httpx
 import pytest
 
@@ -60,6 +61,8 @@ def test_a_asks(flexportal_mock):
     flexportal_mock.reset()
     (request,) = flexportal_mock.requests()
     assert request.param("limit") == "5" and request.tenant == "acme"
+    assert flexportal_mock.requests(since=request.time, until=request.time) == [request]
+    assert flexportal_mock.requests(since=request.time + datetime.timedelta(microseconds=1)) == []
 
 def test_b_starts_empty(flexportal_mock):
     assert flexportal_mock.requests() == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockserver.testing.config import MockConfig
@@ -133,9 +134,11 @@ class FlexportalMock:
         tenant: str | None = None,
         *,
         exact_params: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[JournalRecord]:
         """The API requests answered in this test that match, oldest first; see `RequestJournal.requests`."""
-        return self.journal.requests(method, path, params, tenant, exact_params=exact_params)
+        return self.journal.requests(method, path, params, tenant, exact_params=exact_params, since=since, until=until)
 
     def assert_requested(
         self,
