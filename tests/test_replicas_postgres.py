@@ -7,6 +7,7 @@ nothing acknowledged when one is killed, and answer 503 while the database is ou
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -201,6 +203,72 @@ def test_a_replica_without_its_database_answers_503_and_recovers(
     assert order.status_code == 201, order.text
     found = call(b, "GET", "/v1/customers", params={"email": "back@replicas.example"}).json()["customers"]
     assert len(found) == 1
+
+
+def served_again(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """The first answer that is not a 503, within 10 s: a replica recovers by itself."""
+    deadline = time.monotonic() + 10
+    while (answer := call(mock, method, path, **kwargs)).status_code == 503:
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.1)
+    return answer
+
+
+def test_a_database_that_stops_answering_holds_no_replica_and_is_served_again_once_back(
+    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
+) -> None:
+    # Stopped server processes keep their connections open: the kernel acknowledges every packet,
+    # so only the replica's own bound can end its wait.
+    a, b = replicas
+    assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
+    assert call(b, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
+    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        stalled = [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]
+    assert len(stalled) == 2
+    for pid in stalled:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        for replica, method, path, body in (
+            (a, "GET", "/v1/customers", None),
+            (b, "POST", "/_mock/orders", {"email": "stalled@replicas.example"}),
+        ):
+            began = time.monotonic()
+            answer = call(replica, method, path, json=body)
+            waited = time.monotonic() - began
+            assert answer.status_code == 503, answer.text
+            assert "did not answer within 3 s" in answer.json()["error"]["message"]
+            assert waited < 10, f"{method} {path} waited {waited:.1f} s"
+            began = time.monotonic()
+            # The next second's requests are not held again: the replica answers at once.
+            assert call(replica, "GET", "/v1/customers", params={"limit": 1}).status_code == 503
+            assert time.monotonic() - began < 1
+    finally:
+        for pid in stalled:
+            os.kill(pid, signal.SIGCONT)
+    order = served_again(a, "POST", "/_mock/orders", json={"email": "back@replicas.example"})
+    assert order.status_code == 201, order.text
+    for email, count in (("stalled@replicas.example", 0), ("back@replicas.example", 1)):
+        assert len(served_again(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]) == count
+
+
+def test_a_write_waiting_on_a_stalled_writers_lock_answers_503_and_writes_nothing(
+    replicas: tuple[RunningMock, RunningMock], database: str
+) -> None:
+    a, b = replicas
+    with psycopg.connect(database) as stalled_writer:
+        # A replica frozen in the middle of a write holds the log's lock until its transaction ends.
+        stalled_writer.execute("SELECT pg_advisory_xact_lock(%s)", (pgchangelog._LOCK,))
+        began = time.monotonic()
+        answer = call(a, "POST", "/_mock/orders", json={"email": "waited@replicas.example"})
+        assert answer.status_code == 503, answer.text
+        assert time.monotonic() - began < 10
+        stalled_writer.rollback()
+    order = served_again(a, "POST", "/_mock/orders", json={"email": "after@replicas.example"})
+    assert order.status_code == 201, order.text
+    assert (
+        served_again(b, "GET", "/v1/customers", params={"email": "waited@replicas.example"}).json()["customers"] == []
+    )
 
 
 def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> None:

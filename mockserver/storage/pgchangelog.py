@@ -8,12 +8,16 @@ Writes are thus serialised across replicas, sequence numbers are committed in or
 never skips a number committed late), and an email is taken once however many replicas race.
 
 A lost connection is answered with `ServiceUnavailable` (a 503 envelope) and reopened by the
-next request; a write is acknowledged only once it has committed.
+next request; a write is acknowledged only once it has committed. A database that stops
+answering cannot hold a replica either: every exchange is bounded by a `Watchdog`, and after a
+failure that made the replica wait, the next second's requests are answered 503 at once rather
+than each waiting again on the event loop.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
@@ -23,6 +27,7 @@ import orjson
 from mockserver.domain.customer import Customer
 from mockserver.domain.errors import ServiceUnavailable
 from mockserver.storage.changelog import Change
+from mockserver.storage.watchdog import Watchdog
 
 if TYPE_CHECKING:
     import psycopg
@@ -44,7 +49,15 @@ CREATE TABLE IF NOT EXISTS {_TABLE} (
     record BYTEA
 )
 """
+# How long one exchange (a read, or a whole write with its lock wait) may take before it is cut.
+_ANSWER_SECONDS: Final = 3.0
+# A failure that took this long made the replica wait: for `_QUIET_SECONDS` after it, none waits again.
+_SLOW_FAILURE_SECONDS: Final = 0.5
+_QUIET_SECONDS: Final = 1.0
 _UNAVAILABLE: Final = "The mock's shared state (its PostgreSQL database) cannot be reached; try again shortly"
+_UNANSWERED: Final = (
+    f"The mock's shared state (its PostgreSQL database) did not answer within {_ANSWER_SECONDS:g} s; try again shortly"
+)
 
 
 def driver_missing() -> str | None:
@@ -64,6 +77,9 @@ class PostgresChangeLog:
         self._db: psycopg.Connection[tuple[Any, ...]] | None = None
         self._pinned = False  # inside a transaction: never swap the connection under it
         self._last_seq = -1
+        self._watchdog = Watchdog(_ANSWER_SECONDS)
+        self._quiet_until = 0.0
+        self._quiet_reason = _UNAVAILABLE
         try:
             with self.transaction():  # its lock: two replicas may start at once
                 self._connection().execute(_SCHEMA)
@@ -71,6 +87,7 @@ class PostgresChangeLog:
             raise ValueError(f"cannot open the change log in PostgreSQL: {error.__cause__}") from error
 
     def close(self) -> None:
+        self._watchdog.stop()
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -78,10 +95,10 @@ class PostgresChangeLog:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the log's write lock, across replicas, until the writes made inside have committed."""
-        with self._guard(), self._connection().transaction():
+        with self._guard() as db, db.transaction():
             self._pinned = True
             try:
-                self._connection().execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
                 yield
             finally:
                 self._pinned = False
@@ -114,15 +131,11 @@ class PostgresChangeLog:
         return changed
 
     def _insert(self, tenant: str, customer_id: str, record: bytes | None) -> int:
-        with self._guard():
-            row = (
-                self._connection()
-                .execute(
-                    f"INSERT INTO {_TABLE} (tenant, customer_id, record) VALUES (%s, %s, %s) RETURNING seq",
-                    (tenant, customer_id, record),
-                )
-                .fetchone()
-            )
+        with self._guard() as db:
+            row = db.execute(
+                f"INSERT INTO {_TABLE} (tenant, customer_id, record) VALUES (%s, %s, %s) RETURNING seq",
+                (tenant, customer_id, record),
+            ).fetchone()
         assert row is not None
         return int(row[0])
 
@@ -135,13 +148,13 @@ class PostgresChangeLog:
         """
         kept = self._db is not None and not self._pinned
         try:
-            with self._guard():
-                return self._connection().execute(query, params).fetchall()
+            with self._guard() as db:
+                return db.execute(query, params).fetchall()
         except ServiceUnavailable:
             if not kept or self._db is not None:
                 raise
-        with self._guard():
-            return self._connection().execute(query, params).fetchall()
+        with self._guard() as db:
+            return db.execute(query, params).fetchall()
 
     def _connection(self) -> psycopg.Connection[tuple[Any, ...]]:
         """The kept connection, opened anew when there is none or the last one was lost."""
@@ -162,13 +175,27 @@ class PostgresChangeLog:
         return self._db
 
     @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Turn a failure to reach the database into `ServiceUnavailable`, dropping the connection to reopen it."""
+    def _guard(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+        """The connection for one exchange, bounded by the watchdog; a database out of reach: `ServiceUnavailable`.
+
+        A lost connection is dropped, to be reopened. A failure that made the replica wait (a
+        connection that timed out, an exchange the watchdog cut) quiets the log for a second.
+        """
         import psycopg
 
+        began = time.monotonic()
+        if began < self._quiet_until:
+            raise ServiceUnavailable(self._quiet_reason)
         try:
-            yield
+            db = self._connection()
+            with self._watchdog.watching(db.fileno()):
+                yield db
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-            if self._db is not None and (self._db.closed or self._db.broken):
+            if self._db is not None and (self._db.closed or self._db.broken or self._watchdog.cut_last()):
+                self._db.close()
                 self._db = None
-            raise ServiceUnavailable(_UNAVAILABLE) from error
+            ended = time.monotonic()
+            reason = _UNANSWERED if self._watchdog.cut_last() else _UNAVAILABLE
+            if ended - began >= _SLOW_FAILURE_SECONDS:
+                self._quiet_until, self._quiet_reason = ended + _QUIET_SECONDS, reason
+            raise ServiceUnavailable(reason) from error
