@@ -27,6 +27,7 @@ from mockserver.domain.defaults import (
     DEFAULT_JOURNAL_SIZE,
     DEFAULT_PORT,
     DEFAULT_SEED,
+    DEFAULT_STATE_WAIT,
     DEFAULT_TENANTS,
 )
 from mockserver.generation.dataset import dataset_records
@@ -124,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep writes in this SQLite file, shared by workers and kept across restarts, or in the "
         "PostgreSQL database at a postgresql:// URL, shared by replicas on several hosts "
         "(default: in memory; with --workers, a temporary file)",
+    )
+    writes.add_argument(
+        "--wait-for-state",
+        type=float,
+        default=DEFAULT_STATE_WAIT,
+        metavar="SECONDS",
+        help="how long to wait at start for a --state database not reachable yet (0: not at all; default: %(default)g)",
     )
     writes.add_argument(
         "--no-control",
@@ -257,6 +265,7 @@ def settings_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             api_keys=frozenset(args.api_key),
             fixtures=args.fixtures,
             state=args.state,
+            state_wait=args.wait_for_state,
             control=args.control,
             journal_size=args.journal_size,
             cors_origins=tuple(args.cors_origin) or (ANY_ORIGIN,),

@@ -23,6 +23,7 @@ __all__ = ["ANY_ORIGIN", "DEFAULT_CUSTOMERS", "DEFAULT_SEED", "DEFAULT_TENANTS",
 
 MAX_CUSTOMERS: Final = 5_000_000
 MAX_JOURNAL_SIZE: Final = 1_000_000
+MAX_STATE_WAIT: Final = 3600
 ORIGIN: Final = re.compile(r"https?://[^/?#\s]+")
 
 
@@ -39,7 +40,8 @@ class Settings:
     Writes (Update Customer, and orders through the control endpoints, which `control` turns on)
     are kept in a change log: in this process's memory when `state` is None, else in that SQLite
     file, which several workers may share, or (a `postgresql://` URL) in that PostgreSQL database,
-    which replicas on several hosts may share.
+    which replicas on several hosts may share; a database not reachable yet is waited for, for up
+    to `state_wait` seconds, before the app gives up (replicas often start beside their database).
 
     `cors_origins` are the browser origins allowed to call the API (`*`: any; empty: CORS off).
     `simulation` says what to simulate (nothing by default). A fixture file is checked for
@@ -57,6 +59,7 @@ class Settings:
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     reload_interval: float = 0.5
     state: StateLocation = None
+    state_wait: float = 0.0
     control: bool = True
     journal_size: int = DEFAULT_JOURNAL_SIZE
 
@@ -80,5 +83,7 @@ class Settings:
                 raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port], as in http://localhost:5173")
         if not 0 <= self.journal_size <= MAX_JOURNAL_SIZE:
             raise ValueError(f"the journal size must be from 0 to {MAX_JOURNAL_SIZE}, got {self.journal_size}")
+        if not 0 <= self.state_wait <= MAX_STATE_WAIT:
+            raise ValueError(f"the wait for the state's database must be from 0 to {MAX_STATE_WAIT} seconds")
         if not 0.05 <= self.reload_interval <= 60:
             raise ValueError("the reload interval must be from 0.05 to 60 seconds")

@@ -26,7 +26,8 @@ import httpx
 import psycopg
 import pytest
 
-from mockserver.cli import build_parser
+from mockserver.cli import build_parser, settings_from
+from mockserver.settings import Settings
 from mockserver.storage import pgchangelog
 from tests.postgres import Cluster, free_port
 from tests.serving import RunningMock, running_mock
@@ -300,15 +301,37 @@ def test_a_database_url_without_the_driver_is_a_usage_error(
     assert "pip install 'flexportal-mock[postgres]'" in capsys.readouterr().err
 
 
-def test_a_database_out_of_reach_at_start_is_a_clear_error() -> None:
+def test_a_database_out_of_reach_at_start_is_waited_for_then_a_clear_error() -> None:
     url = f"postgresql://mock:secret@127.0.0.1:{free_port()}/mock"
+    began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "mockserver", "--customers", "10", "--state", url],
+        [sys.executable, "-m", "mockserver", "--customers", "10", "--state", url, "--wait-for-state", "1.5"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2
-    assert "cannot open the change log in PostgreSQL" in done.stderr and "Traceback" not in done.stderr
+    assert time.monotonic() - began >= 1.5
+    waiting, failure = done.stderr.index("waiting up to"), done.stderr.index("cannot open the change log in PostgreSQL")
+    assert waiting < failure and done.stderr.count("waiting up to") == 1, done.stderr
+    assert "Connection refused" in done.stderr and "Traceback" not in done.stderr
     assert "secret" not in done.stderr
+
+
+def test_a_replica_started_before_its_database_accepts_connections_waits_and_then_serves(
+    postgres_cluster: Cluster, database: str
+) -> None:
+    name = database.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        # As a database container does while it starts: refused for a while, then open.
+        opening = threading.Timer(2.0, admin.execute, (f"ALTER DATABASE {name} ALLOW_CONNECTIONS true",))
+        opening.start()
+        try:
+            with running_mock(*replica_args(database), "--wait-for-state", "30") as replica:
+                assert call(replica, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
+                waited = [line for line in replica.lines if "waiting up to" in line]
+        finally:
+            opening.join()
+    assert len(waited) == 1 and "not currently accepting connections" in waited[0], waited
 
 
 def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowledged(
@@ -342,3 +365,13 @@ def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowle
         found = call(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]
         if status == 201:
             assert len(found) == 1, f"{email} was acknowledged and is lost"
+
+
+def test_the_wait_for_state_option(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    assert settings_from(parser.parse_args([]), parser).state_wait == 30
+    assert settings_from(parser.parse_args(["--wait-for-state", "0"]), parser).state_wait == 0
+    with pytest.raises(SystemExit):
+        settings_from(parser.parse_args(["--wait-for-state", "-1"]), parser)
+    assert "the wait for the state's database must be from 0 to 3600 seconds" in capsys.readouterr().err
+    assert Settings().state_wait == 0  # an app made in a test never waits unless told to

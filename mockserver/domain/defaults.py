@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_JOURNAL_SIZE",
     "DEFAULT_PORT",
     "DEFAULT_SEED",
+    "DEFAULT_STATE_WAIT",
     "DEFAULT_TENANTS",
     "FIXTURE_API_KEY",
     "FIXTURE_CUSTOMERS",
@@ -30,6 +31,8 @@ ANY_ORIGIN: Final = "*"
 """The CORS origin that stands for every origin (the default: any browser page may call the mock)."""
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 8000
+DEFAULT_STATE_WAIT: Final = 30.0
+"""Seconds the command line waits at start for a `--state` database: long enough for one starting beside it."""
 FIXTURE_CUSTOMERS: Final = 300
 """Customers per tenant the pytest fixtures serve: enough for several pages, quick to build."""
 API_KEY_ENV: Final = "FLEXPORTAL_API_KEY"

@@ -46,10 +46,13 @@ def is_database_url(location: str) -> bool:
     return location.startswith(SCHEMES)
 
 
-def open_change_log(location: StateLocation) -> ChangeLogBackend:
-    """The log at `location`: a PostgreSQL database for a URL, else a SQLite file, or memory for None."""
+def open_change_log(location: StateLocation, wait: float = 0.0) -> ChangeLogBackend:
+    """The log at `location`: a PostgreSQL database for a URL, else a SQLite file, or memory for None.
+
+    A database out of reach is waited for, for up to `wait` seconds.
+    """
     if isinstance(location, str) and is_database_url(location):
-        return PostgresChangeLog(location)
+        return PostgresChangeLog(location, wait=wait)
     return ChangeLog(MEMORY if location is None else location)
 
 

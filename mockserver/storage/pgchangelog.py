@@ -17,6 +17,7 @@ than each waiting again on the event loop.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +55,8 @@ _ANSWER_SECONDS: Final = 3.0
 # A failure that took this long made the replica wait: for `_QUIET_SECONDS` after it, none waits again.
 _SLOW_FAILURE_SECONDS: Final = 0.5
 _QUIET_SECONDS: Final = 1.0
+_START_RETRY_SECONDS: Final = 0.5
+_LOGGER: Final = logging.getLogger("flexportal_mock.state")
 _UNAVAILABLE: Final = "The mock's shared state (its PostgreSQL database) cannot be reached; try again shortly"
 _UNANSWERED: Final = (
     f"The mock's shared state (its PostgreSQL database) did not answer within {_ANSWER_SECONDS:g} s; try again shortly"
@@ -72,7 +75,12 @@ class PostgresChangeLog:
 
     shared = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, wait: float = 0.0) -> None:
+        """Open the log, creating its table; a database out of reach is tried again for up to `wait` seconds.
+
+        Each new reason for waiting is logged once, as a warning, so that a wrong URL shows at
+        once; when the time is up, the last reason is raised as a `ValueError`.
+        """
         self.url = url
         self._db: psycopg.Connection[tuple[Any, ...]] | None = None
         self._pinned = False  # inside a transaction: never swap the connection under it
@@ -80,11 +88,22 @@ class PostgresChangeLog:
         self._watchdog = Watchdog(_ANSWER_SECONDS)
         self._quiet_until = 0.0
         self._quiet_reason = _UNAVAILABLE
-        try:
-            with self.transaction():  # its lock: two replicas may start at once
-                self._connection().execute(_SCHEMA)
-        except ServiceUnavailable as error:
-            raise ValueError(f"cannot open the change log in PostgreSQL: {error.__cause__}") from error
+        deadline, reason = time.monotonic() + wait, None
+        while True:
+            try:
+                with self.transaction():  # its lock: two replicas may start at once
+                    self._connection().execute(_SCHEMA)
+                return
+            except ServiceUnavailable as error:
+                cause = str(error.__cause__)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ValueError(f"cannot open the change log in PostgreSQL: {cause}") from error
+                if cause != reason:
+                    _LOGGER.warning("waiting up to %g s for the database of --state: %s", round(left, 1), cause)
+                    reason = cause
+                time.sleep(min(_START_RETRY_SECONDS, left))
+                self._quiet_until = 0.0  # at start, every try is made: nothing else waits
 
     def close(self) -> None:
         self._watchdog.stop()
