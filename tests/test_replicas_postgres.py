@@ -239,6 +239,7 @@ def test_a_database_that_stops_answering_holds_no_replica_and_is_served_again_on
             waited = time.monotonic() - began
             assert answer.status_code == 503, answer.text
             assert "did not answer within 3 s" in answer.json()["error"]["message"]
+            assert answer.headers["retry-after"] == "1"
             assert waited < 10, f"{method} {path} waited {waited:.1f} s"
             began = time.monotonic()
             # The next second's requests are not held again: the replica answers at once.

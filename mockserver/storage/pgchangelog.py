@@ -204,7 +204,7 @@ class PostgresChangeLog:
 
         began = time.monotonic()
         if began < self._quiet_until:
-            raise ServiceUnavailable(self._quiet_reason)
+            raise _unavailable(self._quiet_reason)
         try:
             db = self._connection()
             with self._watchdog.watching(db.fileno()):
@@ -217,4 +217,9 @@ class PostgresChangeLog:
             reason = _UNANSWERED if self._watchdog.cut_last() else _UNAVAILABLE
             if ended - began >= _SLOW_FAILURE_SECONDS:
                 self._quiet_until, self._quiet_reason = ended + _QUIET_SECONDS, reason
-            raise ServiceUnavailable(reason) from error
+            raise _unavailable(reason) from error
+
+
+def _unavailable(reason: str) -> ServiceUnavailable:
+    """The 503 for `reason`, with the second after which trying again makes sense."""
+    return ServiceUnavailable(reason, headers={"Retry-After": str(round(_QUIET_SECONDS))})
