@@ -98,6 +98,7 @@ class PostgresChangeLog:
                 cause = str(error.__cause__)
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    self.close()
                     raise ValueError(f"cannot open the change log in PostgreSQL: {cause}") from error
                 if cause != reason:
                     _LOGGER.warning("waiting up to %g s for the database of --state: %s", round(left, 1), cause)
