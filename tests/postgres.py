@@ -31,12 +31,13 @@ SERVER_SETTINGS: Final = ("fsync=off", "synchronous_commit=off", "full_page_writ
 
 @dataclass(frozen=True, slots=True)
 class Cluster:
-    """A running cluster: where it listens and how to log in."""
+    """A running cluster: where it listens, how to log in, and the file its server writes its log to."""
 
     host: str
     port: int
     user: str
     password: str
+    log: Path
 
     def dsn(self, database: str = "postgres") -> str:
         """A libpq connection string for `database`."""
@@ -90,7 +91,7 @@ def private_cluster() -> Iterator[Cluster]:
         )
         (folder / "password").unlink()
         port = _start(as_owner, data, log, folder)
-        yield Cluster(host="127.0.0.1", port=port, user=SUPERUSER, password=password)
+        yield Cluster(host="127.0.0.1", port=port, user=SUPERUSER, password=password, log=log)
     finally:
         try:
             # A server that came up, even after pg_ctl stopped waiting for it, leaves its pid file.

@@ -323,8 +323,17 @@ def test_a_replica_started_before_its_database_accepts_connections_waits_and_the
     name = database.rsplit("/", 1)[1]
     with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
         admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
-        # As a database container does while it starts: refused for a while, then open.
-        opening = threading.Timer(2.0, admin.execute, (f"ALTER DATABASE {name} ALLOW_CONNECTIONS true",))
+        refused = f'database "{name}" is not currently accepting connections'
+
+        def open_once_refused() -> None:
+            # As a database container does while it starts: refused for a while, then open. Opening only after
+            # the server has refused the replica once keeps the test from depending on how fast the replica starts.
+            deadline = time.monotonic() + 30
+            while refused not in postgres_cluster.log.read_text(errors="replace") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+
+        opening = threading.Thread(target=open_once_refused)
         opening.start()
         try:
             with running_mock(*replica_args(database), "--wait-for-state", "30") as replica:
