@@ -57,7 +57,7 @@ class _SkipAtBoundary(TenantStore):
     def page(self, query: ListQuery, after: SortKey | None) -> Page:
         if after is None:
             return super().page(query, after)
-        page = super().page(dataclasses.replace(query, limit=query.limit + 1), after)
+        page = super().page(query._replace(limit=query.limit + 1), after)
         return Page(positions=page.positions[1:], has_more=page.has_more)
 
 
@@ -78,7 +78,7 @@ class _FiltersLostAfterPageOne(TenantStore):
 
     def page(self, query: ListQuery, after: SortKey | None) -> Page:
         if after is not None:
-            query = dataclasses.replace(query, status=None, customer_type=None, has_active_rentals=None)
+            query = query._replace(status=None, customer_type=None, has_active_rentals=None)
         return super().page(query, after)
 
 
@@ -87,7 +87,7 @@ class _StringsAlwaysAscending(TenantStore):
 
     def page(self, query: ListQuery, after: SortKey | None) -> Page:
         if query.sort_by in STRING_FIELDS and query.descending:
-            query = dataclasses.replace(query, sort_order="asc")
+            query = query._replace(sort_order="asc")
         return super().page(query, after)
 
 
@@ -197,7 +197,7 @@ class _OffsetCursors(OverlaidStore):
         self._offsets: dict[SortKey, int] = {}
 
     def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
-        everything = super().page(dataclasses.replace(query, limit=len(self) + 1), None).positions
+        everything = super().page(query._replace(limit=len(self) + 1), None).positions
         offset = 0 if after is None else self._offsets.get(after, 0)
         positions = everything[offset : offset + query.limit + 1]
         shown = positions[: query.limit]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from mockserver.domain.errors import InvalidCursor, InvalidParameter, UnknownParameter, quote
 from mockserver.domain.ordering import SORT_FIELDS
@@ -60,9 +59,12 @@ def fold_email(email: str) -> str:
     return email.translate(_ASCII_LOWER)
 
 
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    """A validated List Customers request: filters, order, page size and cursor."""
+class ListQuery(NamedTuple):
+    """A validated List Customers request: filters, order, page size and cursor.
+
+    A named tuple rather than a frozen dataclass: one is built for every page served, and a
+    tuple is built several times faster. `_replace` gives a changed copy.
+    """
 
     limit: int = DEFAULT_LIMIT
     start_after: str | None = None

@@ -16,7 +16,6 @@ order and is returned exactly once.
 
 from __future__ import annotations
 
-import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -124,6 +123,8 @@ class OverlaidStore:
 
     def items_json(self, positions: Iterable[int]) -> list[bytes]:
         """The list items at `positions`, encoded, in that order."""
+        if not self._entries:
+            return self.base.items_json(positions)
         seeded = len(self.base)
         listed = list(positions)
         from_base = iter(self.base.items_json([position for position in listed if position < seeded]))
@@ -146,7 +147,7 @@ class OverlaidStore:
     def _seeded(self, query: ListQuery, after: SortKey | None, wanted: int) -> list[int]:
         """The store's matching customers after `after`, hidden ones skipped, at most `wanted`."""
         found: list[int] = []
-        narrowed = dataclasses.replace(query, limit=wanted)
+        narrowed = query._replace(limit=wanted)
         while True:
             page = self.base.page(narrowed, after)
             found.extend(position for position in page.positions if position not in self._hidden)

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -42,8 +41,7 @@ __all__ = ["FilterValues", "GROUPS", "Page", "TenantStore", "bucket_layout", "gr
 GROUPS = len(STATUSES) * len(CUSTOMER_TYPES) * 2
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):
     """The customers of one page, as positions in the store, and whether more follow."""
 
     positions: list[int]
