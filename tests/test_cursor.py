@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver import Settings
-from mockserver.domain.cursor import CursorCodec
+from mockserver.domain.cursor import MINTED_KEPT, CursorCodec
 from mockserver.domain.errors import InvalidCursor
 from mockserver.domain.query import MAX_CURSOR_LENGTH
 
@@ -30,6 +30,8 @@ def test_round_trip_and_bounded_length(position: tuple[str, str], tenant: str) -
     assert len(token) <= MAX_CURSOR_LENGTH
     assert token.isascii()
     assert CODEC.decode(token, tenant, FINGERPRINT) == (position, 0)
+    # A replica sharing the secret never minted it: it reads the cursor from its text alone.
+    assert CursorCodec(CODEC.secret).decode(token, tenant, FINGERPRINT) == (position, 0)
 
 
 def test_the_longest_position_the_contract_allows_fits_the_parameter() -> None:
@@ -47,12 +49,14 @@ def test_encoding_is_deterministic() -> None:
     assert CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1")) == CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
 
 
-def test_bound_to_tenant_query_and_secret() -> None:
+@pytest.mark.parametrize("reader", ["the codec that minted it", "another with the same secret"])
+def test_bound_to_tenant_query_and_secret(reader: str) -> None:
     token = CODEC.encode("acme", FINGERPRINT, ("Zoë", "cus_1"))
-    with pytest.raises(InvalidCursor, match="another tenant"):
-        CODEC.decode(token, "globex", FINGERPRINT)
-    with pytest.raises(InvalidCursor, match="different query"):
-        CODEC.decode(token, "acme", ["firstName", "desc", None, "business", True, None])
+    codec = CODEC if reader == "the codec that minted it" else CursorCodec(CODEC.secret)
+    with pytest.raises(InvalidCursor, match="^startAfter was issued for another tenant$"):
+        codec.decode(token, "globex", FINGERPRINT)
+    with pytest.raises(InvalidCursor, match="different query.*: sortBy=firstName&sortOrder=asc&customerType=business"):
+        codec.decode(token, "acme", ["firstName", "desc", None, "business", True, None])
     with pytest.raises(InvalidCursor, match="altered"):
         CursorCodec(b"another secret of 32 bytes......").decode(token, "acme", FINGERPRINT)
 
@@ -111,3 +115,11 @@ def test_another_spelling_of_the_signature_is_not_a_cursor_rather_than_an_altere
     respelled = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]
     with pytest.raises(InvalidCursor, match="not a cursor this API issued"):
         CODEC.decode(respelled, "acme", FINGERPRINT)
+
+
+def test_the_cursors_a_codec_remembers_are_bounded_and_the_forgotten_still_decode() -> None:
+    codec = CursorCodec(b"a secret for this test only.....")
+    tokens = [codec.encode("acme", FINGERPRINT, ("Zoë", f"cus_{number}")) for number in range(MINTED_KEPT + 10)]
+    assert len(codec._minted) == MINTED_KEPT and tokens[0] not in codec._minted and tokens[-1] in codec._minted
+    assert codec.decode(tokens[0], "acme", FINGERPRINT) == (("Zoë", "cus_0"), 0)
+    assert codec.decode(tokens[-1], "acme", FINGERPRINT) == (("Zoë", f"cus_{MINTED_KEPT + 9}"), 0)
