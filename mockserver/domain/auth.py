@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Final, TypeVar
 
 from mockserver.domain.errors import InvalidTenantId, MissingTenantId, Unauthorized, UnknownTenant, quote
@@ -27,7 +28,13 @@ def authenticate(authorization: Sequence[str], api_keys: frozenset[str]) -> str:
         raise Unauthorized("Send the API key as 'Authorization: Bearer <key>'")
     if len(authorization) > 1:
         raise Unauthorized("Send the Authorization header once")
-    scheme, _, key = authorization[0].strip().partition(" ")
+    return _accepted(authorization[0], api_keys)
+
+
+@lru_cache(maxsize=64)
+def _accepted(authorization: str, api_keys: frozenset[str]) -> str:
+    """The key of an `Authorization` value that `api_keys` accept; refusals raise and so are never cached."""
+    scheme, _, key = authorization.strip().partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key or " " in key:
         raise Unauthorized("The Authorization header must be 'Bearer <key>'")
