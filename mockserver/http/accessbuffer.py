@@ -44,9 +44,7 @@ AccessEntry = tuple[float, str, str, bytes, list[tuple[bytes, bytes]], int, floa
 def access_message(entry: AccessEntry) -> str:
     """The access line's message for `entry`: request line, status, duration and tenant."""
     _, method, path, query_string, headers, status, duration_ms = entry
-    target = path[:_SHOWN]
-    if query_string:
-        target += "?" + query_string[:_SHOWN].decode("latin-1")
+    target = f"{path[:_SHOWN]}?{query_string[:_SHOWN].decode('latin-1')}" if query_string else path[:_SHOWN]
     return f'"{method} {target}" {status} {duration_ms:.1f} ms tenant={_tenant(headers) or "-"}'
 
 
@@ -65,8 +63,10 @@ def access_fields(entry: AccessEntry) -> dict[str, object]:
 
 def _tenant(headers: list[tuple[bytes, bytes]]) -> str:
     """The first `Tenant-ID` header, shortened (the only header logged: API keys never are); "" without one."""
-    tenant = next((value for name, value in headers if name == b"tenant-id"), b"")
-    return tenant[:64].decode("latin-1")
+    for name, value in headers:
+        if name == b"tenant-id":
+            return value[:64].decode("latin-1")
+    return ""
 
 
 class BufferedAccessHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -105,12 +105,11 @@ class BufferedAccessHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def flush(self) -> None:
         """Write every line queued so far, in the order they were queued."""
         with self._writing:
-            lines = []
-            for _ in range(len(self._queue)):
-                item = self._queue.popleft()
-                lines.append(item if isinstance(item, str) else self._line(item))
+            queue, end = self._queue, self.terminator
+            taken = [queue.popleft() for _ in range(len(queue))]
+            lines = [item + end if isinstance(item, str) else self._line(item) + end for item in taken]
             if lines:
-                self.stream.write("".join(line + self.terminator for line in lines))
+                self.stream.write("".join(lines))
             if self.stream and hasattr(self.stream, "flush"):
                 self.stream.flush()
 
