@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from tests.postgres import Cluster, private_cluster, unavailable
+from tests.replicas import replica_args
+from tests.serving import RunningMock, running_mock
 
 # Shared machines are noisy: no per-example deadline; in CI, the same examples on every run.
 hypothesis_settings.register_profile("dev", deadline=None)
@@ -79,3 +84,23 @@ def postgres_cluster() -> Iterator[Cluster]:
         pytest.skip(reason)
     with private_cluster() as cluster:
         yield cluster
+
+
+@pytest.fixture
+def database(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh database of the cluster, as the URL `--state` takes; dropped afterwards."""
+    name = f"replicas_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    c = postgres_cluster
+    yield f"postgresql://{c.user}:{c.password}@{c.host}:{c.port}/{name}"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def replicas(database: str) -> Iterator[tuple[RunningMock, RunningMock]]:
+    with ExitStack() as stack:
+        first = stack.enter_context(running_mock(*replica_args(database)))
+        second = stack.enter_context(running_mock(*replica_args(database)))
+        yield first, second

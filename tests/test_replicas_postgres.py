@@ -7,18 +7,14 @@ nothing acknowledged when one is killed, and answer 503 while the database is ou
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -30,45 +26,12 @@ from mockserver.cli import build_parser, settings_from
 from mockserver.settings import Settings
 from mockserver.storage import pgchangelog
 from tests.postgres import Cluster, free_port
+from tests.replicas import HEADERS, call, replica_args
 from tests.serving import RunningMock, running_mock
 
 pytestmark = pytest.mark.slow
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-KEY = "replica-key"
-HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
-
-
-def replica_args(url: str) -> tuple[str, ...]:
-    return (
-        "--customers", "120", "--seed", "5", "--api-key", KEY, "--cursor-secret", "replicas-share-this-secret",
-        "--log-level", "warning", "--state", url,
-    )  # fmt: skip
-
-
-@pytest.fixture
-def database(postgres_cluster: Cluster) -> Iterator[str]:
-    """A fresh database of the cluster, as the URL `--state` takes; dropped afterwards."""
-    name = f"replicas_{secrets.token_hex(4)}"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    c = postgres_cluster
-    yield f"postgresql://{c.user}:{c.password}@{c.host}:{c.port}/{name}"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture
-def replicas(database: str) -> Iterator[tuple[RunningMock, RunningMock]]:
-    with ExitStack() as stack:
-        first = stack.enter_context(running_mock(*replica_args(database)))
-        second = stack.enter_context(running_mock(*replica_args(database)))
-        yield first, second
-
-
-def call(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    with httpx.Client(base_url=mock.base_url, headers=HEADERS, timeout=20) as client:
-        return client.request(method, path, **kwargs)
 
 
 def test_a_write_through_one_replica_is_served_by_the_other_at_once(replicas: tuple[RunningMock, RunningMock]) -> None:
@@ -182,97 +145,6 @@ def test_killing_a_replica_mid_load_loses_no_acknowledged_write(database: str) -
             assert len(found) == 1, f"{email} was acknowledged and is lost"
 
 
-def test_a_replica_without_its_database_answers_503_and_recovers(
-    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
-) -> None:
-    a, b = replicas
-    name = database.rsplit("/", 1)[1]
-    terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        # A connection lost while the database is up again: the next request reconnects, unharmed.
-        admin.execute(terminate, (name,))
-        assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
-        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
-        admin.execute(terminate, (name,))
-        for replica in (a, b):
-            for method, path, body in (("GET", "/v1/customers", None), ("POST", "/_mock/orders", {"email": "x@y.z"})):
-                answer = call(replica, method, path, json=body)
-                assert answer.status_code == 503, answer.text
-                assert answer.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
-        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
-    order = call(a, "POST", "/_mock/orders", json={"email": "back@replicas.example"})
-    assert order.status_code == 201, order.text
-    found = call(b, "GET", "/v1/customers", params={"email": "back@replicas.example"}).json()["customers"]
-    assert len(found) == 1
-
-
-def served_again(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    """The first answer that is not a 503, within 10 s: a replica recovers by itself."""
-    deadline = time.monotonic() + 10
-    while (answer := call(mock, method, path, **kwargs)).status_code == 503:
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.1)
-    return answer
-
-
-def test_a_database_that_stops_answering_holds_no_replica_and_is_served_again_once_back(
-    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
-) -> None:
-    # Stopped server processes keep their connections open: the kernel acknowledges every packet,
-    # so only the replica's own bound can end its wait.
-    a, b = replicas
-    assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
-    assert call(b, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
-    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        stalled = [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]
-    assert len(stalled) == 2
-    for pid in stalled:
-        os.kill(pid, signal.SIGSTOP)
-    try:
-        for replica, method, path, body in (
-            (a, "GET", "/v1/customers", None),
-            (b, "POST", "/_mock/orders", {"email": "stalled@replicas.example"}),
-        ):
-            began = time.monotonic()
-            answer = call(replica, method, path, json=body)
-            waited = time.monotonic() - began
-            assert answer.status_code == 503, answer.text
-            assert "did not answer within 3 s" in answer.json()["error"]["message"]
-            assert answer.headers["retry-after"] == "1"
-            assert waited < 10, f"{method} {path} waited {waited:.1f} s"
-            began = time.monotonic()
-            # The next second's requests are not held again: the replica answers at once.
-            assert call(replica, "GET", "/v1/customers", params={"limit": 1}).status_code == 503
-            assert time.monotonic() - began < 1
-    finally:
-        for pid in stalled:
-            os.kill(pid, signal.SIGCONT)
-    order = served_again(a, "POST", "/_mock/orders", json={"email": "back@replicas.example"})
-    assert order.status_code == 201, order.text
-    for email, count in (("stalled@replicas.example", 0), ("back@replicas.example", 1)):
-        assert len(served_again(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]) == count
-
-
-def test_a_write_waiting_on_a_stalled_writers_lock_answers_503_and_writes_nothing(
-    replicas: tuple[RunningMock, RunningMock], database: str
-) -> None:
-    a, b = replicas
-    with psycopg.connect(database) as stalled_writer:
-        # A replica frozen in the middle of a write holds the log's lock until its transaction ends.
-        stalled_writer.execute("SELECT pg_advisory_xact_lock(%s)", (pgchangelog._LOCK,))
-        began = time.monotonic()
-        answer = call(a, "POST", "/_mock/orders", json={"email": "waited@replicas.example"})
-        assert answer.status_code == 503, answer.text
-        assert time.monotonic() - began < 10
-        stalled_writer.rollback()
-    order = served_again(a, "POST", "/_mock/orders", json={"email": "after@replicas.example"})
-    assert order.status_code == 201, order.text
-    assert (
-        served_again(b, "GET", "/v1/customers", params={"email": "waited@replicas.example"}).json()["customers"] == []
-    )
-
-
 def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> None:
     """The section's shell block, on free ports instead of 8001 and 8002 and with this interpreter's entry point."""
     if shutil.which("curl") is None:
@@ -342,39 +214,6 @@ def test_a_replica_started_before_its_database_accepts_connections_waits_and_the
         finally:
             opening.join()
     assert len(waited) == 1 and "not currently accepting connections" in waited[0], waited
-
-
-def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowledged(
-    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
-) -> None:
-    a, b = replicas
-    name = database.rsplit("/", 1)[1]
-    answers: dict[str, int] = {}
-
-    def write(worker: int) -> None:
-        with httpx.Client(base_url=a.base_url, headers=HEADERS, timeout=20) as client:
-            for number in range(60):
-                email = f"cut{worker}-{number}@replicas.example"
-                answers[email] = client.post("/_mock/orders", json={"email": email}).status_code
-
-    writers = [threading.Thread(target=write, args=(worker,)) for worker in range(3)]
-    for writer in writers:
-        writer.start()
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        while any(writer.is_alive() for writer in writers):
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
-                (name, "flexportal-mock"),
-            )
-            threading.Event().wait(0.05)
-    for writer in writers:
-        writer.join()
-    assert set(answers.values()) <= {201, 503}, answers
-    assert 503 in answers.values() and 201 in answers.values()
-    for email, status in answers.items():
-        found = call(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]
-        if status == 201:
-            assert len(found) == 1, f"{email} was acknowledged and is lost"
 
 
 def test_the_wait_for_state_option(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,34 @@
+"""Helpers of the replica tests: how a replica is started over a shared database, and how it is called."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from tests.serving import RunningMock
+
+KEY = "replica-key"
+HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+
+
+def replica_args(url: str) -> tuple[str, ...]:
+    return (
+        "--customers", "120", "--seed", "5", "--api-key", KEY, "--cursor-secret", "replicas-share-this-secret",
+        "--log-level", "warning", "--state", url,
+    )  # fmt: skip
+
+
+def call(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    with httpx.Client(base_url=mock.base_url, headers=HEADERS, timeout=20) as client:
+        return client.request(method, path, **kwargs)
+
+
+def served_again(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    """The first answer that is not a 503, within 10 s: a replica recovers by itself."""
+    deadline = time.monotonic() + 10
+    while (answer := call(mock, method, path, **kwargs)).status_code == 503:
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.1)
+    return answer
