@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -136,3 +137,35 @@ def test_connections_cut_mid_write_give_503_or_success_and_lose_nothing_acknowle
         found = call(b, "GET", "/v1/customers", params={"email": email}).json()["customers"]
         if status == 201:
             assert len(found) == 1, f"{email} was acknowledged and is lost"
+
+
+def test_a_database_server_that_stops_answering_altogether_holds_a_replica_a_moment_per_reconnection(
+    replicas: tuple[RunningMock, RunningMock], postgres_cluster: Cluster, database: str
+) -> None:
+    # With the postmaster stopped too, a new connection is accepted by the kernel and then left
+    # unanswered until its connect timeout: as when the database's host is gone.
+    a, _ = replicas
+    assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
+    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
+    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
+        stopped = [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]
+    postmaster = int(Path(f"/proc/{stopped[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    stopped.append(postmaster)
+    for pid in stopped:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        assert "did not answer within 3 s" in call(a, "GET", "/v1/customers").json()["error"]["message"]
+        time.sleep(1.2)  # past the quiet second: each request may now try to reconnect, and none can
+        held = []
+        until = time.monotonic() + 7  # two connect timeouts and more
+        while time.monotonic() < until:
+            began = time.monotonic()
+            answer = call(a, "GET", "/v1/customers", params={"limit": 1})
+            held.append(round(time.monotonic() - began, 2))
+            assert answer.status_code == 503 and answer.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+            time.sleep(0.05)
+        assert max(held) < 1.5, held
+    finally:
+        for pid in reversed(stopped):
+            os.kill(pid, signal.SIGCONT)
+    assert served_again(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
