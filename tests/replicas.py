@@ -6,7 +6,9 @@ import time
 from typing import Any
 
 import httpx
+import psycopg
 
+from tests.postgres import Cluster
 from tests.serving import RunningMock
 
 KEY = "replica-key"
@@ -32,3 +34,10 @@ def served_again(mock: RunningMock, method: str, path: str, **kwargs: Any) -> ht
         assert time.monotonic() < deadline, answer.text
         time.sleep(0.1)
     return answer
+
+
+def replica_backends(cluster: Cluster, database: str) -> list[int]:
+    """The process ids of the database's server processes that serve the replicas' connections."""
+    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
+    with psycopg.connect(cluster.dsn(), autocommit=True) as admin:
+        return [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]

@@ -18,7 +18,7 @@ import pytest
 
 from mockserver.storage import pgchangelog
 from tests.postgres import Cluster
-from tests.replicas import HEADERS, call, served_again
+from tests.replicas import HEADERS, call, replica_backends, served_again
 from tests.serving import RunningMock
 
 pytestmark = pytest.mark.slow
@@ -56,9 +56,7 @@ def test_a_database_that_stops_answering_holds_no_replica_and_is_served_again_on
     a, b = replicas
     assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
     assert call(b, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
-    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        stalled = [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]
+    stalled = replica_backends(postgres_cluster, database)
     assert len(stalled) == 2
     for pid in stalled:
         os.kill(pid, signal.SIGSTOP)
@@ -146,9 +144,7 @@ def test_a_database_server_that_stops_answering_altogether_holds_a_replica_a_mom
     # unanswered until its connect timeout: as when the database's host is gone.
     a, _ = replicas
     assert call(a, "GET", "/v1/customers", params={"limit": 1}).status_code == 200
-    backends = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name = 'flexportal-mock'"
-    with psycopg.connect(postgres_cluster.dsn(), autocommit=True) as admin:
-        stopped = [pid for (pid,) in admin.execute(backends, (database.rsplit("/", 1)[1],))]
+    stopped = replica_backends(postgres_cluster, database)
     postmaster = int(Path(f"/proc/{stopped[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
     stopped.append(postmaster)
     for pid in stopped:

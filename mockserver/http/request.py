@@ -24,17 +24,10 @@ def query_pairs(query_string: bytes) -> list[tuple[str, str]]:
     """The query string's `(name, value)` pairs, in order, blank values kept.
 
     The same pairs as `urllib.parse.parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)`,
-    which Starlette uses, without its generality: only a part with `%` or `+` is unquoted.
+    which Starlette uses, without its generality: only a query with `%` or `+` is unquoted.
     """
     text = query_string.decode("latin-1")
-    if "%" not in text and "+" not in text:  # nearly every query the API is sent: nothing to unquote
-        return [(name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part)]
-    pairs = []
-    for part in text.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        if "%" in part or "+" in part:
-            name, value = unquote_plus(name), unquote_plus(value)
-        pairs.append((name, value))
+    pairs = [(name, value) for name, _, value in (part.partition("=") for part in text.split("&") if part)]
+    if "%" in text or "+" in text:
+        return [(unquote_plus(name), unquote_plus(value)) for name, value in pairs]
     return pairs

@@ -12,7 +12,6 @@ an attempt under way does not wait at all. The attempt's result is kept for the 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -33,7 +32,6 @@ class Opener(Generic[T]):
         self._close = close
         self._lock = threading.Lock()
         self._attempt: threading.Thread | None = None
-        self._began = 0.0
         self._outcome: T | BaseException | None = None
         self._closed = False
 
@@ -48,16 +46,13 @@ class Opener(Generic[T]):
             started = attempt is None and self._outcome is None
             if started:
                 attempt = self._attempt = threading.Thread(target=self._run, name="state connection", daemon=True)
-                self._began = time.monotonic()
                 attempt.start()
         if started and attempt is not None:
             attempt.join(wait)
         with self._lock:
             outcome, self._outcome = self._outcome, None
             if outcome is None:
-                raise StillConnecting(
-                    f"still connecting to the database ({time.monotonic() - self._began:.1f} s so far)"
-                )
+                raise StillConnecting("still connecting to the database: an attempt is under way")
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
