@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from mockserver.domain.customer import list_item
 from mockserver.domain.ordering import SORT_FIELDS, sort_key
 from mockserver.domain.query import ListQuery
-from mockserver.generation.generator import CHUNK, JOINED_UP_TO, generate_customers, generate_table
-from mockserver.storage.assembled import AssembledItems
+from mockserver.generation.generator import JOINED_UP_TO, generate_customers, generate_table
 from mockserver.storage.columns import CodedColumn, PackedBytes, PackedText, compact_column
 from mockserver.storage.details import DetailBodiesBuilder
 from mockserver.storage.lookup import HashLookup
@@ -234,19 +233,6 @@ def test_an_empty_store_serves_empty_pages() -> None:
     page = store.page(ListQuery(status="active"), None)
     assert page.positions == [] and not page.has_more
     assert store.detail_json("cus_x") is None
-
-
-def test_items_assembled_per_page_are_the_joined_items() -> None:
-    """A large dataset's items, kept as parts over several chunks, join to the bytes of joined ones."""
-    joined = generate_table(6, "acme", CHUNK * 2 + 100).items
-    assembled = generate_table(6, "acme", CHUNK * 2 + 100, joined_up_to=0).items
-    assert isinstance(assembled, AssembledItems) and isinstance(joined, list)
-    assert len(assembled) == len(joined)
-    assert assembled.take(range(len(joined))) == joined
-    positions = [len(joined) - 1, 0, CHUNK, CHUNK - 1, 17, 17]
-    assert assembled.take(positions) == [joined[position] for position in positions]
-    assert assembled[-1] == joined[-1] and list(assembled[3:6]) == joined[3:6]
-    assert assembled.take([]) == []
 
 
 def test_writes_lay_over_items_assembled_per_page() -> None:
