@@ -209,12 +209,31 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static int
+exec_module(PyObject *module)
+{
+    PyObject *exported = Py_BuildValue("[s]", "join");
+    if (exported == NULL)
+        return -1;
+    if (PyModule_AddObject(module, "__all__", exported) < 0) {
+        Py_DECREF(exported);
+        return -1;
+    }
+    return 0;
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "mockserver.storage._assemble",
     .m_doc = "The join of assembled list items, in C (see assembled.py).",
     .m_size = 0,
     .m_methods = methods,
+    .m_slots = slots,
 };
 
 PyMODINIT_FUNC

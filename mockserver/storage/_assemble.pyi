@@ -6,6 +6,8 @@ from typing import Any
 import numpy.typing as npt
 from _typeshed import ReadableBuffer
 
+__all__ = ["join"]
+
 def join(
     fragments: ReadableBuffer,
     offsets: npt.NDArray[Any] | ReadableBuffer,
