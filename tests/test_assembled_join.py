@@ -37,6 +37,7 @@ def test_items_assembled_per_page_are_the_joined_items(native: bool) -> None:
     positions = [len(joined) - 1, 0, CHUNK, CHUNK - 1, 17, 17]
     assert assembled.take(positions) == [joined[position] for position in positions]
     assert assembled.take(iter(positions)) == [joined[position] for position in positions]
+    assert assembled.take(np.array(positions)) == [joined[position] for position in positions]
     assert assembled[-1] == joined[-1] and list(assembled[3:6]) == joined[3:6]
     assert assembled.take([]) == []
 

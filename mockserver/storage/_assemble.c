@@ -141,7 +141,7 @@ join_rows(const Layout *layout, PyObject *rows)
         return PyErr_NoMemory();
     PyObject *items = NULL;
     for (Py_ssize_t i = 0; i < count; i++) {
-        Py_ssize_t row = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(rows, i));
+        Py_ssize_t row = PyNumber_AsSsize_t(PySequence_Fast_GET_ITEM(rows, i), PyExc_IndexError);
         if (row == -1 && PyErr_Occurred())
             goto done;
         if (row < 0 || row >= layout->items) {
