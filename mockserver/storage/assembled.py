@@ -29,9 +29,9 @@ _BOUNDS = np.arange(SPANS + 1)
 _Join = Callable[..., list[bytes]]
 
 try:
-    from mockserver.storage._assemble import join
+    from mockserver.storage import _assemble
 
-    _native_join: _Join | None = join
+    _native_join: _Join | None = _assemble.join
 except ImportError:  # installed without a C compiler
     _native_join = None
 
