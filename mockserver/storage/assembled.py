@@ -15,6 +15,7 @@ rows' cache misses. Without the extension the Python join serves the same bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any, Final, overload
 
 import numpy as np
@@ -26,12 +27,10 @@ SPANS = 3
 _BOUNDS = np.arange(SPANS + 1)
 
 
-_Join = Callable[..., list[bytes]]
-
 try:
     from mockserver.storage import _assemble
 
-    _native_join: _Join | None = _assemble.join
+    _native_join: Callable[..., list[bytes]] | None = _assemble.join
 except ImportError:  # installed without a C compiler
     _native_join = None
 
@@ -41,7 +40,7 @@ NATIVE_JOIN: Final = _native_join is not None
 class AssembledItems(Sequence[bytes]):
     """Items joined on demand from shared fragments and per-item spans (see the module's docstring)."""
 
-    __slots__ = ("_bounds", "_codes", "_fragments", "_joined", "_offsets", "_places", "_spans")
+    __slots__ = ("_bounds", "_codes", "_fragments", "_native", "_places", "_spans")
 
     def __init__(
         self,
@@ -65,11 +64,14 @@ class AssembledItems(Sequence[bytes]):
         self._places = places
         self._spans = spans
         self._bounds = np.ascontiguousarray(bounds, dtype=np.int64)
-        self._joined = self._offsets = None
-        if native:  # the C join reads the fragments laid end to end: one buffer, and where each starts
+        self._native: Callable[[Sequence[int]], list[bytes]] | None = None
+        if native and _native_join is not None and len(self._codes):
+            # The C join reads the fragments laid end to end: one buffer, and where each starts.
             listed = fragments.tolist()
-            self._joined = b"".join(listed)
-            self._offsets = np.cumsum([0, *map(len, listed)], dtype=np.int64)
+            offsets = np.cumsum([0, *map(len, listed)], dtype=np.int64)
+            width = self._codes.shape[1]
+            arguments = (b"".join(listed), offsets, self._codes, width, places, spans, self._bounds)
+            self._native = partial(_native_join, *arguments)
 
     def in_python(self) -> AssembledItems:
         """The same items, joined in Python (to compare the two joins)."""
@@ -93,13 +95,8 @@ class AssembledItems(Sequence[bytes]):
 
     def take(self, positions: Iterable[int]) -> list[bytes]:
         """The items at `positions` (each in `range(len(self))`), joined, in that order."""
-        if self._joined is not None and len(self):
-            assert _native_join is not None and self._offsets is not None
-            listed = positions if isinstance(positions, Sequence) else list(positions)
-            width = self._codes.shape[1]
-            return _native_join(
-                self._joined, self._offsets, self._codes, width, self._places, self._spans, self._bounds, listed
-            )
+        if self._native is not None:
+            return self._native(positions if isinstance(positions, Sequence) else list(positions))
         rows = np.fromiter(positions, dtype=np.intp)
         items = self._fragments[self._codes[rows]].tolist()
         bounds = self._bounds[rows[:, None] * SPANS + _BOUNDS].tolist()
