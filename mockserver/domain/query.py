@@ -51,6 +51,8 @@ LIST_PARAMETERS: Final = (
 FINGERPRINT_NAMES: Final = ("sortBy", "sortOrder", "status", "customerType", "hasActiveRentals", "email")
 
 _DIGITS = re.compile(r"[0-9]{1,3}")
+_LIMITS: Final = {str(limit): limit for limit in range(1, MAX_LIMIT + 1)}
+"""Each accepted `limit` as it is usually written, looked up before the pattern is tried."""
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -106,15 +108,16 @@ def describe_fingerprint(fingerprint: object) -> str:
 def parse_list_query(pairs: Iterable[tuple[str, str]]) -> ListQuery:
     """Validate the query string's `(name, value)` pairs; raise an `ApiError` at the first problem."""
     values = _single_values(pairs, LIST_PARAMETERS)
+    # Positional, in the order of ListQuery's fields: keywords cost a page a microsecond more.
     return ListQuery(
-        limit=_parse_limit(values.get("limit")),
-        start_after=_parse_cursor(values.get("startAfter")),
-        status=_parse_choice("status", values.get("status"), STATUSES),
-        customer_type=_parse_choice("customerType", values.get("customerType"), CUSTOMER_TYPES),
-        email=_parse_email(values.get("email")),
-        has_active_rentals=_parse_boolean("hasActiveRentals", values.get("hasActiveRentals")),
-        sort_by=_parse_choice("sortBy", values.get("sortBy"), SORT_FIELDS) or "createdAt",
-        sort_order=_parse_choice("sortOrder", values.get("sortOrder"), SORT_ORDERS) or "desc",
+        _parse_limit(values.get("limit")),
+        _parse_cursor(values.get("startAfter")),
+        _parse_choice("status", values.get("status"), STATUSES),
+        _parse_choice("customerType", values.get("customerType"), CUSTOMER_TYPES),
+        _parse_email(values.get("email")),
+        _parse_boolean("hasActiveRentals", values.get("hasActiveRentals")),
+        _parse_choice("sortBy", values.get("sortBy"), SORT_FIELDS) or "createdAt",
+        _parse_choice("sortOrder", values.get("sortOrder"), SORT_ORDERS) or "desc",
     )
 
 
@@ -138,7 +141,10 @@ def _single_values(pairs: Iterable[tuple[str, str]], known: tuple[str, ...]) -> 
 def _parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    if _DIGITS.fullmatch(raw) and 1 <= int(raw) <= MAX_LIMIT:
+    limit = _LIMITS.get(raw)
+    if limit is not None:
+        return limit
+    if _DIGITS.fullmatch(raw) and 1 <= int(raw) <= MAX_LIMIT:  # leading zeros, as in "007"
         return int(raw)
     raise InvalidParameter(f"limit must be an integer from 1 to {MAX_LIMIT}, got {quote(raw)}")
 
