@@ -33,7 +33,7 @@ from mockserver.domain.query import CUSTOMER_TYPES, STATUSES, ListQuery, fold_em
 from mockserver.storage.assembled import AssembledItems
 from mockserver.storage.details import DetailSource
 from mockserver.storage.lookup import HashLookup
-from mockserver.storage.sortindex import SortIndex
+from mockserver.storage.sortindex import SortIndex, items_at
 from mockserver.storage.table import CustomerTable, table_from_records
 
 __all__ = ["FilterValues", "GROUPS", "Page", "TenantStore", "bucket_layout", "group_of", "matching_groups"]
@@ -148,7 +148,7 @@ class TenantStore:
         """The list items at `positions`, encoded, in that order."""
         if self._assembled is not None:
             return self._assembled.take(positions)
-        return list(map(self._items.__getitem__, positions))
+        return items_at(self._items, positions if isinstance(positions, Sequence) else list(positions))
 
     def position_of(self, customer_id: str) -> int | None:
         """Where the customer `customer_id` is, or None when the tenant has no such customer."""

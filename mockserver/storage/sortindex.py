@@ -15,14 +15,17 @@ import itertools
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from mockserver.domain.ordering import SortKey
 
-__all__ = ["SortIndex"]
+__all__ = ["SortIndex", "items_at"]
+
+T = TypeVar("T")
 
 
 class SortIndex:
@@ -103,7 +106,7 @@ class SortIndex:
 
         No buckets means every customer.
         """
-        return list(map(self._order.__getitem__, self.ranks(buckets, boundary, count, descending)))
+        return items_at(self._order, self.ranks(buckets, boundary, count, descending))
 
     def ranks(self, buckets: Sequence[int], boundary: int, count: int, descending: bool) -> list[int]:
         """At most `count` ranks of `buckets`' customers (all when none) from `boundary` on, in that direction."""
@@ -117,8 +120,15 @@ class SortIndex:
             start = bisect_left(bucket, boundary)
             picked.append(bucket[max(start - count, 0) : start] if descending else bucket[start : start + count])
         if len(picked) == 1:
-            return list(reversed(picked[0])) if descending else list(picked[0])
+            return picked[0][::-1].tolist() if descending else picked[0].tolist()
         return sorted(itertools.chain.from_iterable(picked), reverse=descending)[:count]
+
+
+def items_at(values: Sequence[T], indexes: Sequence[int]) -> list[T]:
+    """`[values[i] for i in indexes]`, in one call: mapping `values.__getitem__` over a page cost twice as much."""
+    if len(indexes) < 2:  # an itemgetter of one index gives the item itself, not a tuple of it
+        return [values[index] for index in indexes]
+    return list(itemgetter(*indexes)(values))
 
 
 def _members(groups: frozenset[int]) -> npt.NDArray[np.bool_]:
