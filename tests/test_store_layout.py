@@ -20,7 +20,7 @@ from mockserver.storage.details import DetailBodiesBuilder
 from mockserver.storage.lookup import HashLookup
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import GROUPS, TenantStore, bucket_layout, matching_groups
-from mockserver.storage.sortindex import SortIndex
+from mockserver.storage.sortindex import SortIndex, items_at
 
 # --- columns ---------------------------------------------------------------------------------
 
@@ -119,6 +119,15 @@ def test_sort_index_pages_match_a_sorted_filtered_list(
             for hint in (position, None):
                 boundary = index.boundary(key_at(position), descending, key_at, hint)
                 assert index.positions(buckets, boundary, count, descending) == expected[at + 1 : at + 1 + count]
+
+
+@given(st.lists(st.integers(0, 9), max_size=12))
+def test_items_at_picks_each_index_in_order_as_a_list(indexes: list[int]) -> None:
+    """None, one or many indexes, repeated or not: a list of the values at them, whatever `values` is."""
+    for values in (array("i", range(100, 110)), [f"item {number}" for number in range(10)]):
+        picked = items_at(values, indexes)
+        assert type(picked) is list
+        assert picked == [values[index] for index in indexes]
 
 
 def test_a_cursor_between_customers_still_finds_its_place() -> None:
