@@ -9,7 +9,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import httpcore  # noqa: F401
 import pytest
+
+import mockserver.server.background  # noqa: F401
+
+# Loaded here, before pytester snapshots sys.modules, so that its in-process runs neither import
+# uvicorn anew each time nor leave httpx's exception map keyed by an httpcore the snapshot then
+# drops (httpx imports httpcore on first use and maps its errors by class: one imported again
+# after the drop would reach the kit's client unmapped, as no `httpx.TransportError`).
 
 ROOT = Path(__file__).resolve().parent.parent
 STRICT_INI = """\

@@ -12,8 +12,6 @@ from importlib.metadata import entry_points
 
 import pytest
 
-# Loaded here, before pytester snapshots sys.modules, so its in-process runs do not import uvicorn anew each time.
-import mockserver.server.background  # noqa: F401
 from tests.plugin_projects import ROOT, project, servers_running
 
 pytest_plugins = ["pytester"]

@@ -6,8 +6,6 @@ import re
 
 import pytest
 
-# Loaded here, before pytester snapshots sys.modules, so its in-process runs do not import uvicorn anew each time.
-import mockserver.server.background  # noqa: F401
 from tests.plugin_projects import ROOT, SMALL, project
 
 pytest_plugins = ["pytester"]
