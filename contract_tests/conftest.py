@@ -25,7 +25,17 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from contract_tests.run.budgeted import RunClient, one_example, plan_run, share_spent
 from contract_tests.run.conformance import conformance_schema
+from contract_tests.run.findings import headline
+from contract_tests.run.gate import LEVELS, BaselineError, Gate, read_baseline
 from contract_tests.run.kit import Kit
+from contract_tests.run.outputs import (
+    Outputs,
+    finish_reports,
+    judge_failure,
+    property_result,
+    record_phase,
+    write_outputs,
+)
 from contract_tests.run.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
 from contract_tests.run.preflight import preflight
 from contract_tests.run.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
@@ -40,7 +50,6 @@ from contract_tests.transport.client import (
     Credentials,
     Pacer,
 )
-from contract_tests.violations import ContractViolation
 
 PROFILES: Final[dict[str, dict[str, Any]]] = {
     "ci": {"max_examples": 12, "derandomize": True, "database": None},
@@ -56,10 +65,35 @@ ENV: Final = {
 }
 RECORD_KEY = pytest.StashKey[RunRecord]()
 KIT_KEY = pytest.StashKey[Kit]()
+GATE_KEY = pytest.StashKey[Gate]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     group = parser.getgroup("flexportal", "FlexPortal contract kit")
+    if pluginmanager.is_blocked("junitxml"):  # `python -m contract_tests`: the kit writes the JUnit report
+        group.addoption(
+            "--junitxml",
+            "--junit-xml",
+            dest="kit_junitxml",
+            metavar="FILE",
+            help="write a JUnit report: one test case per property, with the summary's verdict and reason",
+        )
+    group.addoption(
+        "--report-json", metavar="FILE", help="write every finding (property, class, severity, message, curl) as JSON"
+    )
+    group.addoption(
+        "--fail-on",
+        choices=sorted(LEVELS, key=lambda name: LEVELS[name]),
+        default="conformance",
+        help="the lowest severity of finding that fails the run (default: %(default)s, every finding)",
+    )
+    group.addoption("--baseline", type=Path, metavar="FILE", help="fail only on findings not recorded in this baseline")
+    group.addoption(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the run's findings as accepted (with --baseline: only those still in it)",
+    )
     group.addoption("--base-url", help=f"check this deployment instead of an in-process mock (${ENV['base_url']})")
     group.addoption("--api-key", help=f"bearer key for --base-url; prefer ${API_KEY_ENV}")
     group.addoption("--tenant", help=f"tenant to check (${ENV['tenant']})")
@@ -158,6 +192,14 @@ def pytest_configure(config: pytest.Config) -> None:
     if option(config, "base_url") and not (option(config, "api_key") and option(config, "tenant")):
         raise pytest.UsageError(f"--base-url needs --tenant and an API key (${API_KEY_ENV} or --api-key)")
     _check_spec_collation(config)
+    baseline = None
+    if config.getoption("baseline") is not None:
+        try:
+            baseline = read_baseline(config.getoption("baseline"))
+        except BaselineError as error:
+            raise pytest.UsageError(str(error)) from None
+    recording = config.getoption("write_baseline") is not None
+    config.stash[GATE_KEY] = Gate(LEVELS[config.getoption("fail_on")], baseline, recording=recording)
     hypothesis_settings.register_profile(
         f"flexportal-kit-{profile}",
         deadline=None,
@@ -319,6 +361,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     kit = item.config.stash.get(KIT_KEY, None)
+    record = item.config.stash[RECORD_KEY]
     if report.when == "call" and report.passed and kit is not None:
         share = kit.client.budget.shares.get(item.name)
         if share is not None and share.completed == 0:
@@ -331,23 +374,19 @@ def pytest_runtest_makereport(
         and isinstance(report.longrepr, tuple)
         and report.longrepr[2].startswith(f"Skipped: {NOT_CHECKED}")
     ):
-        item.config.stash[RECORD_KEY].unchecked.setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
-    if report.when == "call" and report.failed:
+        record.unchecked.setdefault(item.name, report.longrepr[2].removeprefix("Skipped: "))
+    if report.when == "call" and report.failed and call.excinfo is not None:
         curls = [exchange.curl() for exchange in kit.recorded] if isinstance(kit, Kit) else []
-        title = _title(call.excinfo.value) if call.excinfo is not None else "failed"
-        item.config.stash[RECORD_KEY].failures.append((item.name, title, curls))
+        share = kit.client.budget.shares.get(item.name) if isinstance(kit, Kit) else None
+        earlier = (share.failure, share.failure_log) if share is not None and share.failure is not None else None
+        replay = kit.recorded if isinstance(kit, Kit) else []
+        findings = headline(item.name, call.excinfo.value, curls, earlier=earlier, replay=replay)
+        result = property_result(record, item)
+        judge_failure(report, record, result, item.config.stash[GATE_KEY], findings, curls)
         if curls:
             report.sections.append(("reproduce (curl)", "\n".join(curls)))
+    record_phase(record, item, report)
     return report
-
-
-def _title(error: BaseException) -> str:
-    """One line naming what broke; for several failures at once, each of them."""
-    if isinstance(error, ContractViolation):
-        return error.title
-    if isinstance(error, BaseExceptionGroup):
-        return "; ".join(dict.fromkeys(_title(inner) for inner in error.exceptions))
-    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -358,8 +397,31 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.stash.get(RECORD_KEY, RunRecord()).unchecked and exitstatus == pytest.ExitCode.OK:
+    config = session.config
+    record = config.stash.get(RECORD_KEY, None)
+    if record is None:
+        return
+    gate = config.stash[GATE_KEY]
+    finish_reports(record, gate)
+    if record.unchecked and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = INCOMPLETE
+    if record.verdict is not None:
+        # pytest prints no terminal summary for the kit's own exit statuses: the kit's block is printed here.
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            pytest_terminal_summary(reporter, int(session.exitstatus), config)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    outputs = Outputs(
+        junit=_path(config.getoption("kit_junitxml", None)),
+        report_json=_path(config.getoption("report_json")),
+        step_summary=_path(step_summary),
+        write_baseline=config.getoption("write_baseline"),
+    )
+    write_outputs(record, gate, outputs, int(session.exitstatus))
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

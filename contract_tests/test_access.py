@@ -31,7 +31,7 @@ def test_authentication(kit: Kit) -> None:
     }
     for what, (headers, statuses) in cases.items():
         response = kit.client.get(contract.list_path, credentials=None, headers=headers)
-        invariants.check_rejected(response, statuses, contract.error_schema, what)
+        invariants.check_rejected(response, statuses, contract.error_schema, what, finding_class="auth-not-enforced")
 
 
 @given(data=st.data())
@@ -54,8 +54,15 @@ def test_tenant_isolation(kit: Kit, data: st.DataObject) -> None:
         contract.get_statuses,
         contract.error_schema,
         f"another tenant's customer ({customer[contract.id_property]})",
+        finding_class="tenant-customer-readable",
     )
     cursor = mine.pages[0].get(contract.next_cursor_property)
     if cursor:
         response = kit.list(query, cursor=cursor, credentials=other)
-        invariants.check_rejected(response, contract.list_statuses, contract.error_schema, "another tenant's cursor")
+        invariants.check_rejected(
+            response,
+            contract.list_statuses,
+            contract.error_schema,
+            "another tenant's cursor",
+            finding_class="cursor-not-bound-to-tenant",
+        )

@@ -20,4 +20,6 @@ def test_data_consistency(kit: Kit) -> None:
     kit.findings.extend(findings)
     if findings and kit.strict_data:
         shown = "\n".join(f"{finding.rule}: {finding.customer_id}: {finding.detail}" for finding in findings[:10])
-        raise ContractViolation(f"{len(findings)} data-consistency finding(s) (--strict-data)", shown)
+        raise ContractViolation(
+            f"{len(findings)} data-consistency finding(s) (--strict-data)", shown, finding_class="data-consistency"
+        )

@@ -103,11 +103,13 @@ def check_agreement(first: Traversal, second: Traversal, what: str) -> None:
             raise ContractViolation(
                 f"{what}: the traversals do not hold the same customers",
                 f"A: {first.describe()}\nB: {second.describe()}\nonly in A: {only_a[:5]}, only in B: {only_b[:5]}",
+                finding_class="traversals-differ-in-customers",
             )
         raise ContractViolation(
             f"{what}: the traversals order the same customers differently",
             f"A: {first.describe()}\nB: {second.describe()}\n"
             f"in A's direction, A lists {_excerpt(window_a, window_b)}, B lists {_excerpt(window_b, window_a)}",
+            finding_class="traversals-differ-in-order",
         )
     first_items = {item[contract.id_property]: item for item in first.items}
     for item in second.items:
@@ -116,6 +118,7 @@ def check_agreement(first: Traversal, second: Traversal, what: str) -> None:
             raise ContractViolation(
                 f"{what}: the same customer differs between the traversals",
                 f"{key}: {first_items[key]!r} vs {item!r}",
+                finding_class="traversals-differ-in-fields",
             )
 
 
@@ -140,6 +143,7 @@ def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversa
                 raise ContractViolation(
                     f"{rule.parameter} parts overlap",
                     f"{item_id} is listed for both {rule.parameter}={owner[item_id]} and {rule.parameter}={value}",
+                    finding_class="partition-overlap",
                 )
             owner[item_id] = value
     for item in whole.items:
@@ -148,6 +152,7 @@ def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversa
             raise ContractViolation(
                 f"a customer belongs to {len(homes)} values of {rule.parameter}",
                 f"{item[contract.id_property]} has {rule.field}={item.get(rule.field)!r}; values {list(parts)}",
+                finding_class="partition-overlap",
             )
     for value, part in parts.items():
         expected = View(
@@ -163,6 +168,7 @@ def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversa
             raise ContractViolation(
                 f"{rule.parameter}={value} lists customers the unfiltered list lacks",
                 f"{where}\nmissing from the whole: {stray[:5]}",
+                finding_class="partition-stray",
             )
         missing = [key for key in window_whole if key not in set(shown.ids)]
         if missing:
@@ -170,9 +176,11 @@ def check_partition(whole: Traversal, rule: Filter, parts: Mapping[str, Traversa
             raise ContractViolation(
                 f"{rule.parameter}={value} misses a customer of the unfiltered list",
                 f"{where}\nmissing: {missing[0]} ({rule.field}={item.get(rule.field)!r})",
+                finding_class="partition-missing",
             )
         raise ContractViolation(
             f"{rule.parameter}={value} orders its customers unlike the unfiltered list",
             f"{where}\nthe whole lists them as {_excerpt(window_whole, window_part)},"
             f" the part as {_excerpt(window_part, window_whole)}",
+            finding_class="partition-order",
         )

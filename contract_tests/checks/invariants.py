@@ -43,22 +43,33 @@ def check_page_shape(page: Page, requested_limit: int | None, contract: Contract
         raise ContractViolation(
             f"{contract.count_property} is not the number of items in the page",
             f"{contract.count_property}={count!r} but the page holds {len(items)}",
+            finding_class="page-count",
         )
     if limit != expected_limit:
         raise ContractViolation(
             f"{contract.limit_property} does not echo the effective page size",
             f"asked for {requested_limit if requested_limit is not None else 'the default'}"
             f" (effective {expected_limit}), the page says {limit!r}",
+            finding_class="page-limit-echo",
         )
     if len(items) > expected_limit:
-        raise ContractViolation("a page holds more items than its limit", f"{len(items)} items with limit {limit}")
+        raise ContractViolation(
+            "a page holds more items than its limit",
+            f"{len(items)} items with limit {limit}",
+            finding_class="page-over-limit",
+        )
     if has_more != (isinstance(cursor, str) and cursor != ""):
         raise ContractViolation(
             f"{contract.has_more_property} and {contract.next_cursor_property} disagree",
             f"{contract.has_more_property}={has_more!r}, {contract.next_cursor_property}={cursor!r}",
+            finding_class="has-more-cursor-disagree",
         )
     if has_more and not items:
-        raise ContractViolation("an empty page says more follow", f"{contract.has_more_property} is true, no items")
+        raise ContractViolation(
+            "an empty page says more follow",
+            f"{contract.has_more_property} is true, no items",
+            finding_class="empty-page-has-more",
+        )
 
 
 def check_traversal(traversal: Traversal) -> None:
@@ -78,6 +89,7 @@ def check_traversal(traversal: Traversal) -> None:
             "a traversal returned a customer more than once",
             f"{traversal.describe()}; repeated: "
             + ", ".join(f"{item_id} on pages {numbers}" for item_id, numbers in pages.items()),
+            finding_class="duplicate",
         )
     for number, page in enumerate(traversal.pages[1:], 2):
         if not page[contract.items_property]:
@@ -85,6 +97,7 @@ def check_traversal(traversal: Traversal) -> None:
                 f"{contract.has_more_property} promised another page but it was empty",
                 f"{traversal.describe()}; page {number - 1} said {contract.has_more_property}=true,"
                 f" page {number} is empty",
+                finding_class="empty-page-has-more",
             )
 
 
@@ -105,6 +118,7 @@ def check_traversal_under_change(traversal: Traversal, present: Sequence[str], c
             "a traversal under writes skipped a customer that was present and unchanged throughout",
             f"{traversal.describe()}; missing: {', '.join(skipped[:5])}"
             + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""),
+            finding_class="skipped-under-writes",
         )
 
 
@@ -116,6 +130,7 @@ def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
             f"asked for the last {len(page[contract.items_property])} customers with exactly that limit, the page"
             f" says {contract.has_more_property}={page[contract.has_more_property]!r},"
             f" {contract.next_cursor_property}={page.get(contract.next_cursor_property)!r}",
+            finding_class="has-more-on-full-last-page",
         )
 
 
@@ -198,6 +213,7 @@ def check_filters(traversal: Traversal) -> None:
                         f"{traversal.describe()}; page {number} lists {item.get(contract.id_property)}"
                         f" with {rule.field}={item.get(rule.field)!r} for {rule.parameter}={value}"
                         f" ({rule.match})",
+                        finding_class="filter",
                     )
 
 
@@ -212,6 +228,7 @@ def check_email_lookup(items: Sequence[Item], email: str, owner: Item, rule: Fil
             raise ContractViolation(
                 f"{rule.parameter}={email!r} listed a customer whose {rule.field} does not match it ({rule.match})",
                 f"listed {item.get(contract.id_property)} with {rule.field}={item.get(rule.field)!r}",
+                finding_class="email-lookup",
             )
     owner_id = owner[contract.id_property]
     listed = _ids(items, contract)
@@ -219,6 +236,7 @@ def check_email_lookup(items: Sequence[Item], email: str, owner: Item, rule: Fil
         raise ContractViolation(
             f"{rule.parameter}={email!r} did not list exactly the customer it names ({rule.match})",
             f"expected [{owner_id}] ({rule.field}={owner.get(rule.field)!r}), got {listed[:5]}",
+            finding_class="email-lookup",
         )
 
 
@@ -228,6 +246,7 @@ def check_same_page(first: Page, second: Page, cursor: str) -> None:
         raise ContractViolation(
             "replaying a cursor gave a different page",
             f"startAfter={cursor[:60]}...: first answer {str(first)[:300]}\nsecond answer {str(second)[:300]}",
+            finding_class="cursor-replay",
         )
 
 
@@ -240,15 +259,25 @@ def body_of(response: httpx.Response) -> Any:
 
 
 def check_rejected(
-    response: httpx.Response, documented: Iterable[int], error_schema: Mapping[str, Any], what: str
+    response: httpx.Response,
+    documented: Iterable[int],
+    error_schema: Mapping[str, Any],
+    what: str,
+    *,
+    finding_class: str = "undocumented-status",
 ) -> None:
-    """`what` was refused with a documented 4xx in the error envelope (never a 2xx or a 5xx)."""
+    """`what` was refused with a documented 4xx in the error envelope (never a 2xx or a 5xx).
+
+    `finding_class` names what an answer other than a 4xx or 5xx means (another tenant's
+    customer served: `tenant-customer-readable`); a 5xx is always a `server-error`.
+    """
     documented_4xx = sorted(code for code in documented if 400 <= code < 500)
     body = body_of(response)
     if response.status_code not in documented_4xx:
         raise ContractViolation(
             f"{what} was not refused with a documented 4xx",
             f"expected one of {documented_4xx}, got {response.status_code}: {str(body)[:300]}",
+            finding_class="server-error" if response.status_code >= 500 else finding_class,
         )
     try:
         jsonschema.validate(body, error_schema)
@@ -256,13 +285,16 @@ def check_rejected(
         raise ContractViolation(
             f"{what} was refused without the documented error envelope",
             f"{response.status_code} with body {str(body)[:300]}: {error.message}",
+            finding_class="error-envelope",
         ) from None
 
 
 def check_detail_matches_item(item: Item, detail: Any, contract: Contract) -> None:
     """Get Customer shows every field of the customer's list item, with the same value."""
     if not isinstance(detail, Mapping):
-        raise ContractViolation("Get Customer did not return a customer", f"got {str(detail)[:300]}")
+        raise ContractViolation(
+            "Get Customer did not return a customer", f"got {str(detail)[:300]}", finding_class="get-customer-shape"
+        )
     differing = {
         name: (value, detail.get(name, "<absent>")) for name, value in item.items() if detail.get(name, ...) != value
     }
@@ -271,6 +303,7 @@ def check_detail_matches_item(item: Item, detail: Any, contract: Contract) -> No
             "Get Customer disagrees with List Customers",
             f"{item.get(contract.id_property)}: "
             + "; ".join(f"{name}: list {a!r}, get {b!r}" for name, (a, b) in list(differing.items())[:5]),
+            finding_class="get-list-disagreement",
         )
 
 
@@ -281,4 +314,5 @@ def check_disjoint(first: Sequence[str], second: Sequence[str], first_tenant: st
         raise ContractViolation(
             "two tenants list the same customers",
             f"{first_tenant} and {second_tenant} both list {shared[:5]} ({len(shared)} in all)",
+            finding_class="tenant-data-shared",
         )

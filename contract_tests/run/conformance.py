@@ -104,6 +104,7 @@ def _auth_check(kit: Kit, kwargs: dict[str, Any]) -> Any:
                 raise ContractViolation(
                     f"authentication is not enforced on {label}",
                     f"the same request {scenario} answered {probe.status_code}, not one of {list(REFUSED_AUTH)}",
+                    finding_class="auth-not-enforced",
                 )
         return None
 

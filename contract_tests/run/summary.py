@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from contract_tests.run.kit import Kit
 from contract_tests.run.preflight import Verdict
+from contract_tests.run.reports import PropertyResult, counts
 
 NOT_CHECKED = "not checked"
 # Exit status of a run that found no violation but could not check everything (sysexits' EX_TEMPFAIL).
@@ -17,12 +18,20 @@ SHOWN_CURLS = 12
 
 @dataclass
 class RunRecord:
-    """What the hooks gathered: failures with their curl lines, unchecked properties, warnings, an early verdict."""
+    """What the hooks gathered: failures with their curl lines, unchecked properties, warnings, an early verdict.
+
+    `results` holds every property's verdict with its findings, for the counts and the reports;
+    `accepted` the properties that failed only on findings the run accepts (why, one line each);
+    `no_longer_seen` the baseline's entries the run did not meet again.
+    """
 
     failures: list[tuple[str, str, list[str]]] = field(default_factory=list)
     unchecked: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     verdict: Verdict | None = None
+    results: dict[str, PropertyResult] = field(default_factory=dict)
+    accepted: list[tuple[str, str]] = field(default_factory=list)
+    no_longer_seen: list[str] = field(default_factory=list)
 
 
 def summary(kit: Kit | None, record: RunRecord, *, strict_data: bool) -> list[str]:
@@ -39,6 +48,11 @@ def summary(kit: Kit | None, record: RunRecord, *, strict_data: bool) -> list[st
     lines += [f"WARNING {warning}" for warning in record.warnings]
     if record.verdict is not None:
         lines.append(f"{record.verdict.line} (exit status {record.verdict.status}); no property was run")
+    elif not record.failures and not record.unchecked and record.accepted:
+        lines.append(
+            f"no finding fails the run; {len(record.accepted)} propert{'y' if len(record.accepted) == 1 else 'ies'}"
+            " failed only on accepted findings"
+        )
     elif not record.failures and not record.unchecked:
         lines.append("every property checked holds")
     elif not record.failures:
@@ -47,9 +61,13 @@ def summary(kit: Kit | None, record: RunRecord, *, strict_data: bool) -> list[st
             f"no violation found, but {count} propert{'y' if count == 1 else 'ies'} could not be checked"
             f" (exit status {INCOMPLETE})"
         )
+    if record.results and record.verdict is None:
+        lines.append(f"properties: {counts(list(record.results.values()))}")
     for name, title, curls in record.failures:
         lines.append(f"FAILED {name}: {title}")
         lines += [f"    {line}" for line in _shortened(curls)]
+    lines += [f"ACCEPTED {name}: {why}" for name, why in record.accepted]
+    lines += [f"BASELINE entry no longer seen (remove it): {entry}" for entry in record.no_longer_seen]
     lines += [
         f"NOT CHECKED {name}: {reason.removeprefix(NOT_CHECKED + ': ')}" for name, reason in record.unchecked.items()
     ]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -144,7 +144,7 @@ class Exchange:
         parts.extend(f"-H {_shell_word(f'{name}: {value}')}" for name, value in self.headers)
         if self.body is not None:
             parts.append(f"--data {shlex.quote(self.body)}")
-        parts.append(_shell_word(self.url))
+        parts.append(shlex.quote(self.url))  # as sent: a placeholder is only ever in a header
         return " ".join(parts) + f"   # -> {self.status}"
 
 
@@ -204,10 +204,13 @@ class KitClient:
         self._transport.close()
 
     def keep_secret(self, credentials: Credentials) -> None:
-        """Never record `credentials.api_key`, plain or URL-encoded; curl lines name its environment variable."""
-        key, placeholder = credentials.api_key, f"${credentials.key_env}"
-        for form in (key, quote(key, safe=""), quote_plus(key, safe="")):
-            self._secrets[form] = placeholder
+        """Never record `credentials.api_key`: curl lines name its environment variable where it is sent.
+
+        The key is sent only in the Authorization header, so only that header's credentials are
+        replaced, and only when they are the key entire: URLs, cursors and other headers are
+        recorded as sent, however short the key (`k`) and whatever text it shares with them.
+        """
+        self._secrets[credentials.api_key] = f"${credentials.key_env}"
 
     def get(
         self,
@@ -323,13 +326,16 @@ class KitClient:
             name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
             if name.lower() in _TRANSPORT_HEADERS:
                 continue
-            for secret, placeholder in self._secrets.items():
-                value = value.replace(secret, placeholder)
-            shown.append((name, value))
-        url = str(request.url)
-        for secret, placeholder in self._secrets.items():
-            url = url.replace(secret, placeholder)
-        self.log.append(Exchange(url=url, headers=tuple(shown), status=status, method=request.method, body=body))
+            shown.append((name, self._hidden(value) if name.lower() == "authorization" else value))
+        self.log.append(
+            Exchange(url=str(request.url), headers=tuple(shown), status=status, method=request.method, body=body)
+        )
+
+    def _hidden(self, authorization: str) -> str:
+        """An Authorization value with a kept secret as its credentials (`Bearer KEY`) shown by its placeholder."""
+        scheme, _, credentials = authorization.partition(" ")
+        placeholder = self._secrets.get(credentials)
+        return authorization if placeholder is None else f"{scheme} {placeholder}"
 
 
 def _with_defaults(headers: Mapping[str, str]) -> list[tuple[str, str]]:

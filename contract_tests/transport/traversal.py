@@ -57,17 +57,21 @@ def page_of(response: httpx.Response, contract: Contract) -> Page:
         raise ContractViolation(
             "a valid list query was refused",
             f"{response.request.url} answered {response.status_code}: {response.text[:300]}",
+            finding_class="server-error" if response.status_code >= 500 else "valid-query-refused",
         )
     try:
         # orjson: a traversal of a large dataset spends most of its time decoding pages.
         page = orjson.loads(response.content)
     except ValueError as error:
-        raise ContractViolation("a list page is not JSON", f"{response.request.url}: {error}") from None
+        raise ContractViolation(
+            "a list page is not JSON", f"{response.request.url}: {error}", finding_class="not-json"
+        ) from None
     items = page.get(contract.items_property) if isinstance(page, dict) else None
     if not isinstance(items, list) or not isinstance(page.get(contract.has_more_property), bool):
         raise ContractViolation(
             "a list page lacks its items or its hasMore flag",
             f"{response.request.url} answered {response.text[:300]}",
+            finding_class="page-shape",
         )
     return dict(page)
 
@@ -95,6 +99,7 @@ def traverse(
                 raise ContractViolation(
                     "hasMore is true but there is no cursor to follow",
                     f"page {len(pages)} of {dict(params)} has {contract.next_cursor_property}={cursor!r}",
+                    finding_class="has-more-cursor-disagree",
                 )
             query = [*params, (contract.cursor_parameter, cursor)]
         return Traversal(tuple(params), order, tuple(pages), False, contract)
