@@ -326,6 +326,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return (yield)
     share = kit.client.budget.open(item.name)
     handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+    record = item.config.stash[RECORD_KEY]
+    record.running = item.name
     try:
         if handle is not None:
             # Hypothesis runs `inner_test` once per example; plugins may wrap it.
@@ -352,6 +354,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             return None
         raise pytest.skip.Exception(f"{NOT_CHECKED}: {spent}", _use_item_location=True) from None
     finally:
+        record.running = None
         kit.client.budget.close()
 
 

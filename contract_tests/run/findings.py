@@ -23,7 +23,8 @@ from contract_tests.violations import UNCLASSIFIED, ContractViolation, Severity,
 # What changes between runs of the same finding: quoted values, `name=value` pairs, numbers, long tokens.
 _QUOTED: Final = re.compile(r"""'[^']*'|"[^"]*\"""")
 _ASSIGNED: Final = re.compile(r"=[^\s,;()\[\]]+")
-_TOKEN: Final = re.compile(r"[A-Za-z0-9_\-+/]{24,}={0,2}")
+# A word of eight characters or more holding a digit: an id, a cursor, a signature.
+_TOKEN: Final = re.compile(r"(?<![\w\-+/])(?=[\w\-+/]*\d)[\w\-+/]{8,}={0,2}")
 _NUMBER: Final = re.compile(r"\d+")
 
 

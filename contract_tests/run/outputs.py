@@ -65,7 +65,13 @@ def _title(findings: Sequence[Finding]) -> str:
 
 
 def record_phase(record: RunRecord, item: pytest.Item, report: pytest.TestReport) -> None:
-    """Fold one phase's report (setup, call, teardown) into the property's outcome."""
+    """Fold one phase's report (setup, call, teardown) into the property's outcome.
+
+    A subtest's report (one operation of Schemathesis' test) counts only when it failed: the
+    property's own call report, made after them, says whether it passed or was skipped.
+    """
+    if record.running == item.name and not report.failed:
+        return
     result = property_result(record, item)
     result.seconds += report.duration
     if report.failed:
@@ -77,7 +83,7 @@ def record_phase(record: RunRecord, item: pytest.Item, report: pytest.TestReport
         result.outcome = "accepted" if accepted is not None else "skipped"
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(accepted or "")
-        result.reason = str(reason).removeprefix("Skipped: ")
+        result.reason = record.unchecked.get(item.name) or str(reason).removeprefix("Skipped: ")
 
 
 def finish_reports(record: RunRecord, gate: Gate) -> None:

@@ -32,6 +32,8 @@ class RunRecord:
     results: dict[str, PropertyResult] = field(default_factory=dict)
     accepted: list[tuple[str, str]] = field(default_factory=list)
     no_longer_seen: list[str] = field(default_factory=list)
+    # The property whose test function is running: reports made meanwhile are its subtests' (Schemathesis').
+    running: str | None = None
 
 
 def summary(kit: Kit | None, record: RunRecord, *, strict_data: bool) -> list[str]:
