@@ -7,6 +7,7 @@ can also come from an environment variable, so CI keeps keys in its secret store
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import shutil
 import tempfile
@@ -36,12 +37,14 @@ from contract_tests.run.outputs import (
     record_phase,
     write_outputs,
 )
+from contract_tests.run.phases import run_phases
 from contract_tests.run.plan import DEFAULT_BUDGET, MINIMUM_BUDGET, PLANS, run_budget
 from contract_tests.run.preflight import preflight
 from contract_tests.run.summary import INCOMPLETE, NOT_CHECKED, RunRecord, summary
 from contract_tests.run.target import DEFAULT_APP, Target, in_process_target, spec_document
 from contract_tests.spec.collations import CollationError, collation
 from contract_tests.spec.contract import SpecError, contract_from_spec
+from contract_tests.spec.coverage import ENUMERATIONS
 from contract_tests.spec.ordering import TIE_DIRECTIONS
 from contract_tests.transport.client import (
     API_KEY_ENV,
@@ -113,7 +116,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         "--max-requests",
         type=int,
         help=f"request budget for the whole run, divided among the properties (at least {MINIMUM_BUDGET} to check"
-        f" each; default: {DEFAULT_BUDGET} against --base-url, none in-process)",
+        f" each; default: {DEFAULT_BUDGET}, in-process too)",
     )
     group.addoption("--rate", type=float, help="at most this many requests per minute (a Starter plan allows 100)")
     group.addoption(
@@ -328,6 +331,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     handle = getattr(getattr(item, "obj", None), "hypothesis", None)
     record = item.config.stash[RECORD_KEY]
     record.running = item.name
+    kit.coverage.running = item.name
     try:
         if handle is not None:
             # Hypothesis runs `inner_test` once per example; plugins may wrap it.
@@ -355,7 +359,20 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         raise pytest.skip.Exception(f"{NOT_CHECKED}: {spent}", _use_item_location=True) from None
     finally:
         record.running = None
+        kit.coverage.running = None
         kit.client.budget.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A property with a finite space walks it, then Hypothesis draws, then it fills its share (`run.phases`)."""
+    kit = pyfuncitem.config.stash.get(KIT_KEY, None)
+    handle = getattr(pyfuncitem.obj, "hypothesis", None)
+    if kit is None or handle is None or pyfuncitem.name not in ENUMERATIONS:
+        return None
+    args = {name: pyfuncitem.funcargs[name] for name in inspect.signature(pyfuncitem.obj).parameters}
+    run_phases(kit, pyfuncitem.name, handle.inner_test, args, lambda: pyfuncitem.obj(**args))
+    return True
 
 
 @pytest.hookimpl(wrapper=True)

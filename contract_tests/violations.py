@@ -65,6 +65,7 @@ FINDING_CLASSES: Final[Mapping[str, Severity]] = {
     "cursor-not-bound-to-query": Severity.SECURITY,
     "cursor-readable-unsigned": Severity.SECURITY,
     "auth-not-enforced": Severity.SECURITY,
+    "record-other-tenant": Severity.SECURITY,
     # Correctness: a client gets the wrong customers.
     "order": Severity.CORRECTNESS,
     "duplicate": Severity.CORRECTNESS,
@@ -87,6 +88,8 @@ FINDING_CLASSES: Final[Mapping[str, Severity]] = {
     "page-limit-echo": Severity.CONFORMANCE,
     "page-over-limit": Severity.CONFORMANCE,
     "page-shape": Severity.CONFORMANCE,
+    "page-schema": Severity.CONFORMANCE,
+    "record-schema": Severity.CONFORMANCE,
     "has-more-cursor-disagree": Severity.CONFORMANCE,
     "empty-page-has-more": Severity.CONFORMANCE,
     "has-more-on-full-last-page": Severity.CONFORMANCE,

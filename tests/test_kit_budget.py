@@ -54,6 +54,12 @@ def test_a_large_budget_gives_every_property_all_its_examples_and_pages() -> Non
     assert all(chosen.examples[name] == (12 if need_of(name).repeats else 1) for name in EVERY_PROPERTY)
 
 
+def test_the_enumerated_examples_are_wanted_on_top_of_the_drawn_ones() -> None:
+    walked = plan(["test_order"], 20000, max_pages=25, examples=12, writes=False, enumerated={"test_order": 12})
+    drawn = plan(["test_order"], 20000, max_pages=25, examples=12, writes=False)
+    assert walked.examples["test_order"] == 24 and drawn.examples["test_order"] == 12
+
+
 def test_without_a_budget_nothing_is_capped() -> None:
     chosen = plan(EVERY_PROPERTY, None, max_pages=25, examples=100, writes=True)
     assert chosen.shares == {} and chosen.max_pages == 25 and chosen.examples["test_order"] == 100
@@ -124,7 +130,7 @@ def test_an_example_that_would_not_fit_is_not_started() -> None:
 
 
 def test_the_budget_comes_from_the_options_then_the_plan_then_the_default() -> None:
-    assert run_budget(None, None, None, None, in_process=True) == (None, None)
+    assert run_budget(None, None, None, None, in_process=True) == (DEFAULT_BUDGET, None)
     assert run_budget(None, None, None, None, in_process=False) == (DEFAULT_BUDGET, None)
     assert run_budget(None, "starter", None, None, in_process=False) == (400, 100)
     assert run_budget(900, "starter", 50, None, in_process=False) == (900, 50)

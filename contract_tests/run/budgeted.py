@@ -15,6 +15,7 @@ import pytest
 from contract_tests.run.kit import Kit
 from contract_tests.run.plan import minimum_budget, plan
 from contract_tests.run.summary import NOT_CHECKED
+from contract_tests.spec.coverage import enumeration
 from contract_tests.transport.client import BudgetExhausted, KitClient, TargetUnavailable
 from contract_tests.transport.shares import ShareSpent
 
@@ -26,7 +27,8 @@ def plan_run(kit: Kit, properties: list[str], limit: int | None, *, examples: in
     if not writes:
         skipped.add("test_pagination_under_change")
     checked = [name for name in properties if name not in skipped]
-    kit.plan = plan(checked, limit, max_pages=kit.max_pages, examples=examples, writes=writes)
+    enumerated = {name: len(enumeration(name, kit.contract)) for name in checked}
+    kit.plan = plan(checked, limit, max_pages=kit.max_pages, examples=examples, writes=writes, enumerated=enumerated)
     kit.max_pages = kit.plan.max_pages
     kit.client.budget.planned = kit.plan.shares
     kit.client.budget.reserve = kit.plan.reserve

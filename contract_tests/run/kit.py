@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -13,6 +13,8 @@ from hypothesis.errors import UnsatisfiedAssumption
 
 from contract_tests.checks.consistency import Finding
 from contract_tests.checks.order_evidence import OrderEvidence
+from contract_tests.checks.records import RecordChecks
+from contract_tests.run.coverage import Coverage
 from contract_tests.run.plan import Plan
 from contract_tests.run.target import Target
 from contract_tests.spec.contract import Contract, Ordering
@@ -45,7 +47,14 @@ class Kit:
     auth_checked: set[str] = field(default_factory=set)
     # What the run's traversals said about string orders, for the collation `any`.
     evidence: OrderEvidence = field(default_factory=OrderEvidence)
+    # What the run's traversals covered, per property, for the enumeration's bookkeeping and the summary.
+    coverage: Coverage = field(default_factory=Coverage)
     _controls: dict[str, str] | None = None
+    _records: RecordChecks | None = None
+
+    def __post_init__(self) -> None:
+        # The data rules' findings on every page land in `findings`, once each.
+        self._records = RecordChecks(self.contract, strict=self.strict_data, findings=self.findings)
 
     def begin(self) -> None:
         """Forget the requests recorded so far: what follows is one example's reproduction."""
@@ -86,10 +95,17 @@ class Kit:
         return self.client.get(self.contract.list_path, params, credentials=credentials or self.target.main)
 
     def page(self, query: Query, *, cursor: str | None = None) -> dict[str, Any]:
-        """A page of `query` that must be served (a 200)."""
-        return page_of(self.list(query, cursor=cursor), self.contract)
+        """A page of `query` that must be served (a 200), judged by the checks every page gets."""
+        page = page_of(self.list(query, cursor=cursor), self.contract)
+        params = query.params(self.contract)
+        shown = "&".join(f"{name}={value}" for name, value in params) or "(no parameters)"
+        where = f"the page after a cursor of {shown}" if cursor is not None else f"the first page of {shown}"
+        self.check_page(page, params, self.target.main.tenant, where)
+        return page
 
     def traverse(self, query: Query, *, credentials: Credentials | None = None) -> Traversal:
+        """Every page of `query` (up to the page cap), each judged by the checks every page gets."""
+        self.coverage.traversed(query, self.contract)
         return traverse(
             self.client,
             self.contract,
@@ -97,7 +113,18 @@ class Kit:
             query.params(self.contract),
             query.order(self.contract, self.rules),
             max_pages=self.max_pages,
+            check=self.check_page,
         )
+
+    def add_findings(self, findings: Sequence[Finding]) -> None:
+        """Data-rule findings for the summary, each (rule, customer) once however often it was met."""
+        assert self._records is not None
+        self._records.add(findings)
+
+    def check_page(self, page: dict[str, Any], params: Sequence[tuple[str, str]], tenant: str, where: str) -> None:
+        """The per-page and per-customer checks (`checks.records`), on a page answered to `params` as `tenant`."""
+        assert self._records is not None
+        self._records.check(page, params, tenant, where)
 
     def get_customer(self, customer_id: str, *, credentials: Credentials | None = None) -> httpx.Response:
         return self.client.get(self._customer_path(customer_id), credentials=credentials or self.target.main)

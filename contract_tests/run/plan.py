@@ -92,14 +92,24 @@ def restore_reserve(pages: int) -> int:
     return 3 * max(pages - 1, 1)
 
 
-def plan(properties: Iterable[str], budget: int | None, *, max_pages: int, examples: int, writes: bool) -> Plan:
+def plan(
+    properties: Iterable[str],
+    budget: int | None,
+    *,
+    max_pages: int,
+    examples: int,
+    writes: bool,
+    enumerated: Mapping[str, int] | None = None,
+) -> Plan:
     """Shares of `budget` for `properties`, with `examples` examples each wanted and traversals of up to `max_pages`.
 
-    `writes` says whether a property will write to a deployment (and so needs a reserve for its undos).
+    `writes` says whether a property will write to a deployment (and so needs a reserve for its undos);
+    `enumerated` how many examples a property walks before the drawn ones (wanted on top of them).
     Without a budget every property gets all it wants.
     """
     names = list(dict.fromkeys(properties))
-    wanted = {name: examples if need_of(name).repeats else 1 for name in names}
+    walked = enumerated or {}
+    wanted = {name: (examples if need_of(name).repeats else 1) + walked.get(name, 0) for name in names}
     if budget is None:
         return Plan(max_pages, {}, wanted, 0)
     # The longest traversals with which every property still gets a few examples (all of them, if it wants fewer).
@@ -159,14 +169,12 @@ DEFAULT_BUDGET: Final = 4000
 def run_budget(
     max_requests: int | None, plan_name: str | None, rate: float | None, deadline: float | None, *, in_process: bool
 ) -> tuple[int | None, float | None]:
-    """The run's request budget and rate: the options, else the plan's, else the default against a deployment.
+    """The run's request budget and rate: the options, else the plan's, else the default (in-process too).
 
     With a rate and a deadline, no more than the rate allows in that time, so the plan fits the deadline.
     """
     chosen = PLANS.get(plan_name or "")
-    limit = max_requests or (chosen.max_requests if chosen else None)
-    if limit is None and not in_process:
-        limit = DEFAULT_BUDGET
+    limit = max_requests or (chosen.max_requests if chosen else DEFAULT_BUDGET)
     rate = rate or (chosen.rate if chosen else None)
     if rate and deadline:
         # A tenth of the time is left for start-up, retries and waits for 429s.

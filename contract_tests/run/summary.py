@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from contract_tests.run.coverage import coverage_table, left_out_lines
 from contract_tests.run.kit import Kit
 from contract_tests.run.preflight import Verdict
 from contract_tests.run.reports import PropertyResult, counts
@@ -47,7 +48,10 @@ def summary(kit: Kit | None, record: RunRecord, *, strict_data: bool) -> list[st
         lines.append(f"target: {where}, tenant {kit.target.main.tenant}; {budget.spent} requests sent{of}{retried}")
         if record.verdict is None:
             lines += spending(kit)
+            lines += coverage_table(kit.coverage, kit.contract)
     lines += [f"WARNING {warning}" for warning in record.warnings]
+    if kit is not None and record.verdict is None:
+        lines += [f"WARNING {line}" for line in left_out_lines(kit.coverage)]
     if record.verdict is not None:
         lines.append(f"{record.verdict.line} (exit status {record.verdict.status}); no property was run")
     elif not record.failures and not record.unchecked and record.accepted:

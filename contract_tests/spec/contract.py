@@ -82,6 +82,11 @@ class Contract:
     list_statuses: frozenset[int]
     get_statuses: frozenset[int]
     error_schema: dict[str, Any]
+    # The list page's and one listed customer's schemas (None when the spec gives none), and the
+    # customer property that names its tenant (the one named like the tenant header), if any.
+    page_schema: dict[str, Any] | None = None
+    item_schema: dict[str, Any] | None = None
+    tenant_property: str | None = None
 
     def filter(self, parameter: str) -> Filter:
         """The filter named `parameter`."""
@@ -172,7 +177,27 @@ def contract_from_spec(spec: dict[str, Any]) -> Contract:
         list_statuses=_statuses(list_op),
         get_statuses=_statuses(get_op),
         error_schema={"$ref": "#/components/schemas/Error", "components": spec.get("components", {})},
+        **_listed_schemas(spec, list_op, pagination["itemsProperty"], headers[0]["name"]),
     )
+
+
+def _listed_schemas(spec: dict[str, Any], operation: dict[str, Any], items: str, tenant_header: str) -> dict[str, Any]:
+    """The page and item schemas of the list's 200 answer, each with the spec's components, and the tenant property."""
+    content = (operation.get("responses", {}).get("200") or {}).get("content") or {}
+    node = (content.get("application/json") or {}).get("schema")
+    if not isinstance(node, dict):
+        return {}
+    components = spec.get("components", {})
+    item = (_resolve(spec, node).get("properties") or {}).get(items, {}).get("items")
+    if not isinstance(item, dict):
+        return {"page_schema": {**node, "components": components}}
+    wanted = re.sub(r"[^a-z0-9]", "", tenant_header.lower())
+    named = [name for name in _resolve(spec, item).get("properties") or {} if name.lower() == wanted]
+    return {
+        "page_schema": {**node, "components": components},
+        "item_schema": {**item, "components": components},
+        "tenant_property": named[0] if named else None,
+    }
 
 
 def _operation_with(spec: dict[str, Any], extension: str) -> tuple[str, dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,8 @@ from contract_tests.violations import ContractViolation
 __tracebackhide__ = True
 
 Page = dict[str, Any]
+# Judges one page: the page, the query it answers (with its cursor), the tenant asked as, and which request it was.
+PageCheck = Callable[[Page, Sequence[tuple[str, str]], str, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +86,19 @@ def traverse(
     order: ListOrder,
     *,
     max_pages: int,
+    check: PageCheck | None = None,
 ) -> Traversal:
-    """Every page of `params`, following `nextCursor`, until `hasMore` is false or `max_pages` pages."""
+    """Every page of `params`, following `nextCursor`, until `hasMore` is false or `max_pages` pages.
+
+    `check`, when given, judges every page as it comes, before the traversal goes on.
+    """
     with _collector_paused():
         pages: list[Page] = []
         query = list(params)
         for _ in range(max_pages):
             page = page_of(client.get(contract.list_path, query, credentials=credentials), contract)
+            if check is not None:
+                check(page, query, credentials.tenant, f"page {len(pages) + 1} of {_shown(params)}")
             pages.append(page)
             if not page[contract.has_more_property]:
                 return Traversal(tuple(params), order, tuple(pages), True, contract)
@@ -103,6 +111,10 @@ def traverse(
                 )
             query = [*params, (contract.cursor_parameter, cursor)]
         return Traversal(tuple(params), order, tuple(pages), False, contract)
+
+
+def _shown(params: Sequence[tuple[str, str]]) -> str:
+    return "&".join(f"{name}={value}" for name, value in params) or "(no parameters)"
 
 
 @contextmanager
