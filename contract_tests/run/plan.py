@@ -112,14 +112,18 @@ def plan(
     wanted = {name: (examples if need_of(name).repeats else 1) + walked.get(name, 0) for name in names}
     if budget is None:
         return Plan(max_pages, {}, wanted, 0)
-    # The longest traversals with which every property still gets a few examples (all of them, if it wants fewer).
+    # The longest traversals with which every property still gets its enumeration and a few drawn examples
+    # (all of them, if it wants fewer).
     few = min(examples, FEW_EXAMPLES)
     for pages in range(max(max_pages, MIN_PAGES), MIN_PAGES - 1, -1):
         reserve = restore_reserve(pages) if writes else 0
         usable = (budget - PREFLIGHT - reserve) * FILL
         floors = {name: need_of(name).worst(pages) for name in names}
         full = {name: max(need_of(name).expected(pages) * wanted[name], floors[name]) for name in names}
-        enough = sum(max(need_of(name).expected(pages) * min(wanted[name], few), floors[name]) for name in names)
+        enough = sum(
+            max(need_of(name).expected(pages) * min(wanted[name], few + walked.get(name, 0)), floors[name])
+            for name in names
+        )
         if enough <= usable or pages == MIN_PAGES:
             break
     # Then as many examples as fit, filling up from the cheapest: a property gets all it wants or `level`
