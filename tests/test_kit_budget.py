@@ -16,8 +16,10 @@ from contract_tests.run.plan import (
     plan,
     run_budget,
 )
+from contract_tests.spec.coverage import enumeration
 from contract_tests.transport.client import Budget, BudgetExhausted
 from contract_tests.transport.shares import ShareSpent
+from tests.kit_samples import CONTRACT
 
 EVERY_PROPERTY = list(NEEDS)
 
@@ -58,6 +60,17 @@ def test_the_enumerated_examples_are_wanted_on_top_of_the_drawn_ones() -> None:
     walked = plan(["test_order"], 20000, max_pages=25, examples=12, writes=False, enumerated={"test_order": 12})
     drawn = plan(["test_order"], 20000, max_pages=25, examples=12, writes=False)
     assert walked.examples["test_order"] == 24 and drawn.examples["test_order"] == 12
+
+
+def test_the_enumerations_come_before_the_drawn_examples_when_the_budget_holds_them() -> None:
+    walked = {name: len(enumeration(name, CONTRACT)) for name in EVERY_PROPERTY}
+    chosen = plan(EVERY_PROPERTY, 600, max_pages=25, examples=12, writes=True, enumerated=walked)
+    # The enumerations walk at two pages; the drawn examples still go deeper.
+    assert chosen.walk_pages == MIN_PAGES < chosen.max_pages
+    for name, count in walked.items():
+        assert chosen.shares[name] >= need_of(name).expected(MIN_PAGES) * count, name
+    everything = plan(EVERY_PROPERTY, DEFAULT_BUDGET, max_pages=25, examples=12, writes=True, enumerated=walked)
+    assert everything.walk_pages == everything.max_pages == 25
 
 
 def test_without_a_budget_nothing_is_capped() -> None:

@@ -46,13 +46,13 @@ def test_every_property_is_checked_within_small_budgets_against_a_mock_started_b
 
 
 def test_shrinking_a_failure_stops_at_its_share_and_the_properties_after_it_are_checked() -> None:
-    result = kit("--app", "tests.kit_variants:skipped_item_at_page_boundaries", "--max-requests", "600")
+    result = kit("--app", "tests.kit_variants:has_more_on_exactly_full_last_page", "--max-requests", "600")
     assert result.returncode == 1, result.stdout[-3000:]
-    assert "FAILED test_limit_invariance: " in result.stdout
-    assert re.search(r"test_limit_invariance +\d+ / \d+ .*shrinking stopped at its share", result.stdout)
+    assert "FAILED test_traversal: " in result.stdout
+    assert re.search(r"test_traversal +\d+ / \d+ .*shrinking stopped at its share", result.stdout)
     assert "NOT CHECKED" not in result.stdout
     assert re.search(r"test_direction +\d+ / \d+ +[1-9]\d* examples? checked", result.stdout), result.stdout[-3000:]
-    failure = result.stdout.split("FAILED test_limit_invariance: ", 1)[1].split("\nFAILED ", 1)[0]
+    failure = result.stdout.split("FAILED test_traversal: ", 1)[1].split("\nFAILED ", 1)[0]
     assert "curl -H" in failure  # the smallest failing example found is shown with its requests
 
 

@@ -6,6 +6,7 @@ with at least 90% of the budget sent; the others use the smallest budget that ma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -47,7 +48,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[
     variants = {
         "one_sort_order_wrong": ("test_order", "150"),
         "one_filter_pair_ignored": ("test_filters", "60"),
-        # Traversals of three pages and more: the smallest budget that plans them for the enumeration.
         "record_spoiled_from_page_three": ("test_order", "150"),
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -128,4 +128,6 @@ def test_a_record_spoiled_on_page_three_fails_a_property_that_does_not_judge_rec
     assert run.returncode == 1, run.output[-3000:]
     assert run.failed_tests() == {"test_order"}
     assert "FAILED test_order: a listed customer does not match the schema [conformance: record-schema]" in run.output
-    assert "page 3 of sortBy=createdAt&sortOrder=asc&limit=3, customer 1 on the page: at totalOrders" in run.output
+    assert re.search(
+        r"page 3 of [^,]*, customer 1 on the page: at totalOrders: '\d+' is not of type 'integer'", run.output
+    )

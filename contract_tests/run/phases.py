@@ -1,5 +1,8 @@
 """A property's three phases: the finite space walked, Hypothesis' drawn examples, then the share filled.
 
+The enumeration's traversals follow at most the plan's `walk_pages`, which a small budget makes
+shorter than the drawn examples' page cap: the whole space is walked, and the drawn still go deep.
+
 The enumerated and filling examples run the property's own body (Hypothesis' `inner_test`)
 with a `Scripted` stand-in for its `data`, so they check exactly what a drawn example checks.
 Both are fixed sequences, so a `ci` run stays deterministic; a failure among them is reported
@@ -51,15 +54,20 @@ def run_phases(
     scripts = enumeration(name, kit.contract)
     coverage = kit.coverage
     coverage.enumerated[name] = len(scripts)
-    for index, script in enumerate(scripts):
-        try:
-            inner(**args, data=Scripted(script))
-        except ShareSpent:
-            coverage.left_out[name] = [describe(left, kit.contract) for left in scripts[index:]]
-            raise
-        except Exception as error:
-            error.add_note(f"(enumerated example {index + 1} of {len(scripts)}: {describe(script, kit.contract)})")
-            raise
+    deep = kit.max_pages
+    kit.max_pages = kit.plan.walk_pages if kit.plan is not None else deep
+    try:
+        for index, script in enumerate(scripts):
+            try:
+                inner(**args, data=Scripted(script))
+            except ShareSpent:
+                coverage.left_out[name] = [describe(left, kit.contract) for left in scripts[index:]]
+                raise
+            except Exception as error:
+                error.add_note(f"(enumerated example {index + 1} of {len(scripts)}: {describe(script, kit.contract)})")
+                raise
+    finally:
+        kit.max_pages = deep
     drawn()
     _fill(kit, name, inner, args, scripts)
 

@@ -72,12 +72,17 @@ MINIMUM_BUDGET: Final = 300
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The page cap for every traversal, and per property its share of requests and its examples."""
+    """The page cap for every traversal, and per property its share of requests and its examples.
+
+    `walk_pages` caps the traversals of the enumerated examples, which a small budget makes shorter
+    than the drawn ones' so that the whole finite space is walked and the drawn examples still go deep.
+    """
 
     max_pages: int
     shares: Mapping[str, int]
     examples: Mapping[str, int]
     reserve: int
+    walk_pages: int
 
     def share(self, name: str) -> int | None:
         return self.shares.get(name)
@@ -111,20 +116,31 @@ def plan(
     walked = enumerated or {}
     wanted = {name: (examples if need_of(name).repeats else 1) + walked.get(name, 0) for name in names}
     if budget is None:
-        return Plan(max_pages, {}, wanted, 0)
-    # The longest traversals with which every property still gets its enumeration and a few drawn examples
-    # (all of them, if it wants fewer).
+        return Plan(max_pages, {}, wanted, 0, max_pages)
+    # The longest traversals with which every property still gets a few examples (all of them, if it wants fewer)...
     few = min(examples, FEW_EXAMPLES)
     for pages in range(max(max_pages, MIN_PAGES), MIN_PAGES - 1, -1):
         reserve = restore_reserve(pages) if writes else 0
         usable = (budget - PREFLIGHT - reserve) * FILL
         floors = {name: need_of(name).worst(pages) for name in names}
         full = {name: max(need_of(name).expected(pages) * wanted[name], floors[name]) for name in names}
-        enough = sum(
-            max(need_of(name).expected(pages) * min(wanted[name], few + walked.get(name, 0)), floors[name])
+        # (A property that walks an enumeration has its examples there: one drawn example goes deep.)
+        drawn = {
+            name: max(need_of(name).expected(pages) * min(wanted[name], 1 if walked.get(name) else few), floors[name])
             for name in names
-        )
-        if enough <= usable or pages == MIN_PAGES:
+        }
+        # ... and room for every enumeration at the shortest traversals, at least.
+        shortest = sum(need_of(name).expected(MIN_PAGES) * walked.get(name, 0) for name in names)
+        if sum(drawn.values()) + shortest <= usable or pages == MIN_PAGES:
+            break
+    # The enumerations come first: the longest traversals (up to those of the drawn examples) with which
+    # each walks all its examples besides those few drawn ones, when the budget holds that at two pages.
+    walk_pages = MIN_PAGES
+    for walk_pages in range(pages, MIN_PAGES - 1, -1):
+        walks = {name: drawn[name] + need_of(name).expected(walk_pages) * walked.get(name, 0) for name in names}
+        if sum(walks.values()) <= usable:
+            floors = {name: max(floors[name], math.ceil(walks[name])) for name in names}
+            full = {name: max(full[name], walks[name]) for name in names}
             break
     # Then as many examples as fit, filling up from the cheapest: a property gets all it wants or `level`
     # requests, whichever is less, and never less than one worst-case example.
@@ -141,7 +157,7 @@ def plan(
     counts = {
         name: max(1, min(wanted[name], round(sized[name] / max(need_of(name).expected(pages), 1)))) for name in names
     }
-    return Plan(pages, shares, counts, reserve)
+    return Plan(pages, shares, counts, reserve, walk_pages)
 
 
 def minimum_budget(properties: Iterable[str], *, writes: bool) -> int:

@@ -88,7 +88,9 @@ def spending(kit: Kit) -> list[str]:
     shares = kit.client.budget.shares
     if not shares:
         return []
-    pages = f"; traversals of up to {kit.max_pages} pages" if kit.plan is not None else ""
+    walk = kit.plan.walk_pages if kit.plan is not None else kit.max_pages
+    walked = f" ({walk} for the enumerated examples)" if walk != kit.max_pages else ""
+    pages = f"; traversals of up to {kit.max_pages} pages{walked}" if kit.plan is not None else ""
     lines = [f"requests by property (spent / share, examples checked){pages}:"]
     width = max(len(name) for name in shares)
     for name, share in shares.items():
