@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,18 +16,14 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import headless_chromium
+from tests.pages import EXAMPLE_BASE, blocks, section
 from tests.serving import RunningMock, running_mock
 
-ROOT = Path(__file__).resolve().parent.parent
-README_BASE = "http://127.0.0.1:8000"
 
-
-def readme_fetch_example() -> str:
-    """The JavaScript of the README's "Use it from a frontend" section."""
-    section = (ROOT / "README.md").read_text().split("## Use it from a frontend", 1)[1]
-    match = re.search(r"```js\n(.*?)```", section, re.DOTALL)
-    assert match, "README lost its fetch example"
-    return match[1]
+def fetch_example() -> str:
+    """The JavaScript of the frontend page."""
+    (example,) = blocks(section("docs/frontend.md", "Use it from a frontend"), "js")
+    return example
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +40,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 
 @pytest.fixture(scope="module")
 def app_origin(mock: RunningMock) -> Iterator[str]:
-    """A second web server, another origin, serving one page that runs the README's example against the mock."""
-    script = readme_fetch_example().replace(README_BASE, mock.base_url)
+    """A second web server, another origin, serving one page that runs the frontend page's example against the mock."""
+    script = fetch_example().replace(EXAMPLE_BASE, mock.base_url)
     page = f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>customers</title></head>
 <body>

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from contract_tests.run.cursors import IssuedCursors, bind_cursor
+from tests.pages import section
 from tests.serving import running_mock
 from tests.stateful_events import Follow, follows
 
@@ -34,10 +35,10 @@ REFUSED_EVERYWHERE = "Authentication failed: 3 operations returned only 401/403 
 
 def readme_commands() -> tuple[list[str], list[str]]:
     """The mock and schemathesis command lines the README gives, split into words."""
-    readme = (ROOT / "README.md").read_text()
-    mock = re.search(r"^\.venv/bin/flexportal-mock (--api-key .*) &$", readme, re.MULTILINE)
-    run = re.search(r"^\.venv/bin/schemathesis (run .*)$", readme, re.MULTILINE)
-    assert mock and run, "README lost its 'Check the contract' commands"
+    text = section("docs/kit.md", "Check the contract with Schemathesis")
+    mock = re.search(r"^\.venv/bin/flexportal-mock (--api-key .*) &$", text, re.MULTILINE)
+    run = re.search(r"^\.venv/bin/schemathesis (run .*)$", text, re.MULTILINE)
+    assert mock and run, "the kit page lost its 'Check the contract' commands"
     return shlex.split(mock[1]), shlex.split(run[1])
 
 
