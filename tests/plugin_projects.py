@@ -42,4 +42,4 @@ def servers_running() -> list[str]:
 
 def readme_section() -> str:
     """The tests page's section on the plugin, whose example the suite runs."""
-    return section("docs/tests.md", "Use it in your tests")
+    return section("docs/tests.md", "The pytest plugin")
