@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mockserver import Settings
 from mockserver.cli import build_parser
 from mockserver.recording.command import build_parser as build_record_parser
+from tests.conftest import HEADERS, client_for
 from tests.pages import DOCS, ROOT, headings, read
 
 RUNNABLE = ("sh", "python", "js", "json")
@@ -134,3 +136,39 @@ def test_the_readme_is_short_and_links_into_the_site() -> None:
     assert {f"docs/{page.name}" for page in DOCS.glob("*.md")} <= set(links), "every page is linked"
     for link in links:
         assert link.startswith("https://") or (ROOT / link).exists(), link
+
+
+def keys(value: object, skip: frozenset[str] = frozenset({"customFields", "tenants", "params"})) -> set[str]:
+    """Every object key in a JSON value, but inside free-form objects (whose keys are data, not fields)."""
+    if isinstance(value, dict):
+        return {key for key in value} | {
+            inner for key, item in value.items() if key not in skip for inner in keys(item, skip)
+        }
+    if isinstance(value, list):
+        return {inner for item in value for inner in keys(item, skip)}
+    return set()
+
+
+def test_every_field_an_endpoint_answers_is_documented(site: Path) -> None:
+    reference = (site / "reference" / "index.html").read_text()
+    with client_for(Settings(customers=30, tenants=("acme",))) as client:
+        page = client.get("/v1/customers", params={"limit": 30}, headers=HEADERS).json()
+        customer_id = page["customers"][0]["customerId"]
+        detail = client.get(f"/v1/customers/{customer_id}", headers=HEADERS).json()
+        error = client.get("/v1/customers", params={"limit": 0}, headers=HEADERS).json()
+        order = client.post("/_mock/orders", json={"email": "new@example.com"}, headers=HEADERS).json()
+        control = client.get("/_mock", headers=HEADERS).json()
+        journal = client.get("/_mock/requests", headers=HEADERS).json()
+        health = client.get("/healthz").json()
+    api_fields = keys(page) | keys(detail) | keys(error) | keys(order["customer"])
+    missing = sorted(field for field in api_fields if not re.search(rf"<code>([\w.]+\.)?{field}</code>", reference))
+    assert not missing, f"the reference's fields lack {missing}"
+    documented = {
+        "docs/writes.md": set(order) | keys(control),
+        "docs/tests.md": keys(journal),
+        "docs/frontend.md": keys(health),
+    }
+    for page_name, fields in documented.items():
+        text = read(page_name)
+        missing = sorted(field for field in fields if f"`{field}`" not in text and f'"{field}"' not in text)
+        assert not missing, f"{page_name} does not say what {missing} are"

@@ -1,4 +1,4 @@
-"""The request journal through the pytest plugin: the README's example, the near-miss report, per-test emptying."""
+"""The request journal through the pytest plugin: the tests page's example, the near-miss report, per-test emptying."""
 
 from __future__ import annotations
 

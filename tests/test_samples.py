@@ -1,4 +1,4 @@
-"""The committed seeded sample is exactly what the README's export command writes."""
+"""The committed seeded sample is exactly what the data page's export command writes."""
 
 from __future__ import annotations
 

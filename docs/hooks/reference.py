@@ -6,7 +6,8 @@ A page asks for a table with a marker line, `<!-- generated: NAME -->`, which th
   from their argparse parsers (`mockserver.cli.build_parser`, `mockserver.recording.command.build_parser`);
 - `kit-options`: the contract kit's options, which are pytest options its conftest registers, read
   by handing the conftest's `pytest_addoption` a stand-in for pytest's parser;
-- `contract`: the operations of `openapi.yaml`, their parameters and their answers.
+- `contract`, `schemas`: the operations of `openapi.yaml`, their parameters and their answers, and the
+  fields of its schemas.
 
 Parsers are read through their help, formatted one option a line: the public face of argparse.
 """
@@ -164,6 +165,57 @@ def contract_summary(spec: dict[str, Any]) -> str:
     return "\n\n".join(["\n".join(overview), *details])
 
 
+def _type_text(spec: dict[str, Any], schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if "enum" in schema:
+        return " \\| ".join(f"`{value}`" for value in schema["enum"])
+    for combinator in ("oneOf", "anyOf", "allOf"):
+        if combinator in schema:
+            return " or ".join(_type_text(spec, part) for part in schema[combinator])
+    kinds = schema.get("type", "any")
+    if isinstance(kinds, list):
+        return " or ".join(_type_text(spec, {**schema, "type": kind}) for kind in kinds)
+    if kinds == "array":
+        return f"array of {_type_text(spec, schema.get('items', {}))}"
+    return f"{kinds} ({schema['format']})" if "format" in schema else str(kinds)
+
+
+def _field_rows(spec: dict[str, Any], schema: dict[str, Any], prefix: str = "") -> list[str]:
+    """A row for each property of an object schema, and of the objects written inside it."""
+    rows = []
+    required = set(schema.get("required", []))
+    for name, field in schema.get("properties", {}).items():
+        rows.append(
+            f"| `{prefix}{name}` | {_type_text(spec, field)} | {'yes' if name in required else 'no'} "
+            f"| {_cell(_first_sentence(field.get('description', '')))} |"
+        )
+        if field.get("type") == "object" and "properties" in field:
+            rows += _field_rows(spec, field, f"{prefix}{name}.")
+    return rows
+
+
+def schema_tables(spec: dict[str, Any]) -> str:
+    """Every object schema of `spec`: a table of its fields, so that every field an answer has is described."""
+    header = ["| field | type | always there | meaning |", "|---|---|---|---|"]
+    parts = []
+    for name, schema in spec["components"]["schemas"].items():
+        intro = [_cell(_first_sentence(schema.get("description", "")))]
+        rows = []
+        if "allOf" in schema:
+            bases = [part for part in schema["allOf"] if "$ref" in part]
+            intro.append("Every field of " + ", ".join(_type_text(spec, base) for base in bases) + ", and:")
+            rows = [row for part in schema["allOf"] if "$ref" not in part for row in _field_rows(spec, part)]
+        elif "properties" in schema:
+            rows = _field_rows(spec, schema)
+        else:
+            intro.append(f"One of {_type_text(spec, schema)}.")
+        text = " ".join(part for part in intro if part)
+        parts.append("\n".join([f"### {name}", *(["", text] if text else []), *(["", *header, *rows] if rows else [])]))
+    return "\n\n".join(parts)
+
+
 # --- the hook --------------------------------------------------------------------------------
 
 
@@ -184,6 +236,9 @@ def generated(name: str) -> str:
     if name == "contract":
         spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
         return contract_summary(spec)
+    if name == "schemas":
+        spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+        return schema_tables(spec)
     raise ValueError(f"no generated table is called {name!r}")
 
 
