@@ -46,6 +46,10 @@ def option_groups(parser: argparse.ArgumentParser) -> list[tuple[str, list[tuple
         elif groups and line.startswith("  ") and not line.startswith("   "):
             invocation, _, help_text = line.strip().partition("  ")
             groups[-1][1].append((invocation, help_text.strip()))
+        elif groups and groups[-1][1] and line.startswith("   "):
+            # An invocation too long to share its line has its help on the next one.
+            invocation, help_text = groups[-1][1][-1]
+            groups[-1][1][-1] = (invocation, f"{help_text} {line.strip()}".strip())
     return [(title, options) for title, options in groups if options]
 
 
