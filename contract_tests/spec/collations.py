@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Final
 
-from contract_tests.spec.mysql import general_ci_weights, pad_space, padded
+from contract_tests.spec.mysql import general_ci_weights, padded
 
 ANY: Final = "any"
 COLLATIONS: Final[dict[str, Callable[[str], Any]]] = {
@@ -149,15 +149,29 @@ def _mysql_key(name: str) -> Callable[[str], Any]:
         if model == "unicode"
         else icu.Collator.createInstance(icu.Locale.getRoot())
     )
-    collator.setStrength(icu.Collator.PRIMARY)
-    key = collator.getSortKey
+    space = _primaries(icu, collator, " ")
 
-    def unicode_ci(text: str) -> Any:
+    def weights(text: str) -> list[int]:
         # UCA 4.0.0 as MariaDB implements it gives every character beyond the BMP one weight.
-        return key(_BEYOND_BMP.sub("\ufffd", text))
+        return _primaries(icu, collator, _BEYOND_BMP.sub("\ufffd", text) if model == "unicode" else text)
 
-    chosen = unicode_ci if model == "unicode" else key
-    return pad_space(chosen) if pads else chosen
+    if pads:
+        return lambda text: padded(weights(text), space=space[0])
+    return lambda text: tuple(weights(text))
+
+
+def _primaries(icu: Any, collator: Any, text: str) -> list[int]:
+    """The primary weights of `text`'s collation elements (ignorables left out), in 16-bit units.
+
+    Compared as sequences they order as ICU's primary strength does; unlike sort keys, they
+    let PAD SPACE compare a string's end with the space weight.
+    """
+    elements = collator.createCollationElementIterator(text)
+    found = []
+    while (element := elements.next()) != icu.CollationElementIterator.NULLORDER:
+        if primary := icu.CollationElementIterator.primaryOrder(element):
+            found.append(primary)
+    return found
 
 
 _BEYOND_BMP: Final = re.compile("[\U00010000-\U0010ffff]")

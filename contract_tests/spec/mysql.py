@@ -12,9 +12,9 @@ MariaDB 10.11 with `WEIGHT_STRING` (the suite proves it against the server for e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
 SPACE: Final = 0x20
 REPLACEMENT: Final = 0xFFFD
@@ -138,8 +138,3 @@ def padded(weights: Sequence[int], space: int = SPACE) -> tuple[tuple[float, ...
         tokens.append((0, spaces, weight) if weight < space else (1, -spaces, weight))
         spaces = 0
     return (*tokens, (0.5,))
-
-
-def pad_space(key: Callable[[str], Any]) -> Callable[[str], Any]:
-    """`key` applied with trailing spaces ignored: PAD SPACE for a collation known by its sort keys."""
-    return lambda text: key(text.rstrip(" "))
