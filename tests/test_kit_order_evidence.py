@@ -16,6 +16,7 @@ from contract_tests.spec.contract import Contract, contract_from_spec
 from contract_tests.spec.ordering import Item, ListOrder
 from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
+from tests.kit_runs import kit
 
 CONTRACT: Contract = contract_from_spec(spec_document())
 OUT_OF_ORDER = "customers are out of order"
@@ -316,3 +317,27 @@ def test_fitting_leaves_out_collations_that_contradict_the_tie_breakers_evidence
     found = fitting(steps, order(collation="codepoint"))
     assert "codepoint" in found["customerId"] and "casefold" not in found["customerId"]
     assert "utf8mb4_general_ci" in found["firstName"] and "codepoint" not in found["firstName"]
+
+
+def test_the_hint_weighs_every_traversal_of_the_run() -> None:
+    """Ties of createdAt seen earlier (cus_B before cus_a) rule out case-insensitive ids in a later hint."""
+    evidence = OrderEvidence()
+    by_time = dataclasses.replace(assumed("codepoint"), sort_by="createdAt")
+    tied = [{"customerId": customer_id, "createdAt": "2024-01-01T00:00:00Z"} for customer_id in ("cus_B", "cus_a")]
+    invariants.check_order(traversal(tied, by_time), evidence)
+    assert "createdAt: 1 steps" in repr(evidence)
+    caught = violation(
+        lambda: invariants.check_order(traversal(names("c1:a", "c2:B"), assumed("codepoint")), evidence), OUT_OF_ORDER
+    )
+    ids_hint = hint_line(caught.details, "customerId")
+    assert "--id-collation codepoint" in ids_hint and "casefold" not in ids_hint
+    assert "ascii-case-insensitive or casefold" in hint_line(caught.details, "firstName")
+
+
+@pytest.mark.parametrize("variant", ["ties_without_tie_breaker", "descending_ignored_for_strings"])
+def test_any_reports_a_broken_order_as_the_finding(variant: str) -> None:
+    """A run under `any` ends in the finding, never in Hypothesis' "Inconsistent data generation"."""
+    result = kit("--app", f"tests.kit_variants:{variant}", "--string-collation", "any", "-k", "test_order")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "FAILED test_order: customers are in no single order" in result.stdout, result.stdout[-3000:]
+    assert "Inconsistent data generation" not in result.stdout

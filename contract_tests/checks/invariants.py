@@ -147,33 +147,32 @@ def check_order(traversal: Traversal, evidence: OrderEvidence | None = None) -> 
 
     Where a field's collation is `any`, no string order is assumed for it: the traversal's
     statements must instead agree with each other and with those `evidence` gathered from
-    earlier traversals. A failure names, per field, the known collations that explain all the
-    traversal showed.
+    earlier traversals. A failure names, per field, the known collations that explain all
+    the run's traversals showed.
     """
     order = traversal.order
     items = traversal.items
+    evidence = evidence if evidence is not None else OrderEvidence()
     if not (order.collation.assumed and order.id_collation.assumed):
-        (evidence if evidence is not None else OrderEvidence()).add(
-            statements(items, order, traversal.describe()), order
-        )
+        evidence.add(statements(items, order, traversal.describe()), order)
         return
     for index, (before, after) in enumerate(zip(items, items[1:], strict=False)):
         if order.compare(before, after) >= 0:
+            steps = {**evidence.steps}
+            for sort_by, said in _steps_of(traversal).items():
+                steps[sort_by] = [*steps.get(sort_by, []), *said]
             raise ContractViolation(
                 "customers are out of order",
                 f"{traversal.describe()}; expected {order.describe()}, but item {index + 1}"
                 f" ({_show(before, order)}) comes before item {index + 2} ({_show(after, order)})\n"
-                + explained_by(_steps_of(traversal), order),
+                + explained_by(steps, order),
                 finding_class=FINDING_CLASS,
             )
+    evidence.record(statements(items, order, traversal.describe()))
 
 
 def _steps_of(traversal: Traversal) -> dict[str, list[Step]]:
-    """What the traversal says about string orders, for a hint; nothing when its numbers are out of order.
-
-    The hint judges the failing traversal alone: its outcome must not depend on the examples
-    Hypothesis happened to run before it, or shrinking would find the failure gone.
-    """
+    """What the traversal says about string orders, for a hint; nothing when its numbers are out of order."""
     try:
         said = statements(traversal.items, traversal.order, traversal.describe())
     except ContractViolation:

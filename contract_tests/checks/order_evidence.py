@@ -13,7 +13,7 @@ a user, per field, which known collations explain everything seen (`fitting`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -81,14 +81,19 @@ def statements(items: Sequence[Item], order: ListOrder, where: str) -> Statement
     return Statements(order.sort_by, tuple(steps), where)
 
 
-@dataclass
 class OrderEvidence:
-    """Every traversal's statements in a run, by sort field."""
+    """Every traversal's statements in a run, by sort field.
 
-    steps: dict[str, list[Step]] = field(default_factory=dict, repr=False)
+    Not a dataclass: Hypothesis prints a failing example's arguments field by field, and the
+    kit holding thousands of steps would be walked, each time, step by step.
+    """
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps: dict[str, list[Step]] = {}
 
     def __repr__(self) -> str:
-        # Shown with the kit in every failure's report: the counts, not thousands of steps.
         return f"OrderEvidence({', '.join(f'{name}: {len(steps)} steps' for name, steps in self.steps.items())})"
 
     def record(self, said: Statements) -> None:
