@@ -287,7 +287,9 @@ def test_a_missing_locale_or_library_is_a_clear_error(monkeypatch: pytest.Monkey
         collation.cache_clear()
 
 
-def test_candidates_are_the_known_collations_available_here() -> None:
+def test_candidates_are_the_known_collations_available_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("LC_ALL", "LC_COLLATE", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
     found = [candidate.name for candidate in candidates("icu:sv-SE")]
     assert found[:4] == list(COLLATIONS)
     assert "any" not in [candidate.name for candidate in candidates("any")]
@@ -295,6 +297,20 @@ def test_candidates_are_the_known_collations_available_here() -> None:
         assert found[4:7] == ["icu:und", "icu:en-US", "icu:sv-SE"]
         assert {"utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb4_uca1400_ai_ci"} <= set(found)
         assert "uca1400_ai_ci" not in found  # utf8mb4_uca1400_ai_ci's other name, offered once
+
+
+def test_candidates_include_the_environments_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_COLLATE", raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    found = [candidate.name for candidate in candidates()]
+    if importlib.util.find_spec("icu") is not None:
+        assert "icu:de-DE" in found
+    if "libc:de_DE.UTF-8" not in found:
+        with pytest.raises(CollationError):
+            collation("libc:de_DE.UTF-8")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert not any(name.startswith("icu:C") for name in [candidate.name for candidate in candidates()])
 
 
 def test_the_tie_breaker_is_compared_by_the_collation_and_stays_total() -> None:

@@ -13,6 +13,7 @@ assumed; the kit then only requires one consistent order, see `order_evidence`).
 from __future__ import annotations
 
 import locale
+import os
 import re
 import string
 import threading
@@ -117,13 +118,17 @@ def collation(name: str) -> Collation:
 def candidates(*requested: str) -> list[Collation]:
     """The known collations available here, to tell a user which one explains a server's order.
 
-    ICU's root and its `en-US`, the C library's common locales and the one this process
-    collates in, MySQL's and MariaDB's, and those `requested`.
+    ICU's root and its `en-US`, the C library's common locales, the locale this machine's
+    environment names (as `libc:` and as `icu:`), MySQL's and MariaDB's, and those `requested`.
     """
-    here = locale.setlocale(locale.LC_COLLATE)
-    libc = [*LIBC_CANDIDATES, *([here] if here not in ("C", "POSIX") else [])]
+    libc = [*LIBC_CANDIDATES]
+    icu = ["icu:und", "icu:en-US"]
+    here = environment_locale()
+    if here is not None:
+        libc.append(here)
+        icu.append("icu:" + here.split(".", 1)[0].replace("_", "-"))
     mysql = [name for name in MYSQL if name != "uca1400_ai_ci"]  # utf8mb4_uca1400_ai_ci's other name
-    names = [*COLLATIONS, "icu:und", "icu:en-US", *requested, *(f"libc:{name}" for name in libc), *mysql]
+    names = [*COLLATIONS, *icu, *requested, *(f"libc:{name}" for name in libc), *mysql]
     found = []
     for name in dict.fromkeys(names):
         if name == ANY:
@@ -133,6 +138,15 @@ def candidates(*requested: str) -> list[Collation]:
         except CollationError:
             continue
     return found
+
+
+def environment_locale() -> str | None:
+    """The locale the environment collates in (`LC_ALL`, `LC_COLLATE`, `LANG`), unless it is C or POSIX."""
+    for variable in ("LC_ALL", "LC_COLLATE", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return None if value.split(".", 1)[0] in ("C", "POSIX") else value
+    return None
 
 
 def _mysql_key(name: str) -> Callable[[str], Any]:
