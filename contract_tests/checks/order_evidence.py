@@ -159,8 +159,9 @@ def _check_ids(ties: Sequence[Step], order: ListOrder) -> None:
         cycle = [str(node) for node in error.args[1]]
         raise ContractViolation(
             "customers are in no single order",
-            f"no order of {tie} values explains every traversal, taking as equal the values each traversal"
-            " listed both before and after one another: " + _explain(cycle, sources),
+            f"no order of {tie} values explains every traversal (values listed both before and after one"
+            " another taken as equal, as a case- or accent-insensitive collation makes them): "
+            + _explain(cycle, sources),
             finding_class=FINDING_CLASS,
         ) from None
 
