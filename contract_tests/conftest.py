@@ -151,9 +151,16 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     group.addoption(
         "--string-collation",
         type=_usable_collation,
-        help="override the spec's string collation: codepoint, utf16, ascii-case-insensitive, casefold,"
+        help="override the spec's collation of the sort fields: codepoint, utf16, ascii-case-insensitive, casefold,"
         " icu:<locale> (e.g. icu:und, icu:en-US; needs the [icu] extra), libc:<locale> (e.g. libc:en_US.UTF-8),"
+        " a MySQL/MariaDB collation (utf8mb4_bin, utf8mb4_general_ci, utf8mb4_unicode_ci, utf8mb4_uca1400_ai_ci...),"
         " or any (no string order assumed, only a consistent one)",
+    )
+    group.addoption(
+        "--id-collation",
+        type=_usable_collation,
+        help="the tie-breaker's collation, where it differs from the sort fields' (ids are often binary, e.g."
+        " codepoint or utf8mb4_bin, where names are linguistic); the same names as --string-collation",
     )
     group.addoption("--tie-breaker-direction", choices=TIE_DIRECTIONS, help="override the spec's tie-breaker direction")
     group.addoption("--strict-data", action="store_true", help="fail the run on data-consistency findings too")
@@ -223,16 +230,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _check_spec_collation(config: pytest.Config) -> None:
     """A usage error now, rather than a failure in every property, when the spec's collation cannot be computed here."""
-    if config.getoption("string_collation") is not None:
+    if config.getoption("string_collation") is not None and config.getoption("id_collation") is not None:
         return
     try:
-        name = contract_from_spec(spec_document(config.getoption("spec"))).ordering.collation
+        rules = contract_from_spec(spec_document(config.getoption("spec"))).ordering
     except (OSError, SpecError, yaml.YAMLError):
         return  # the spec fixture reports it
-    try:
-        collation(name)
-    except CollationError as error:
-        raise pytest.UsageError(f"the spec's x-ordering.stringCollation: {error}") from None
+    overridden = (config.getoption("string_collation"), config.getoption("id_collation"))
+    for name, override in zip((rules.collation, rules.id_collation), overridden, strict=True):
+        if override is not None or name is None:
+            continue
+        try:
+            collation(name)
+        except CollationError as error:
+            raise pytest.UsageError(f"the spec's x-ordering collation: {error}") from None
 
 
 @pytest.fixture(scope="session")
@@ -264,11 +275,14 @@ def kit(
     contract = contract_from_spec(spec)
     rules = contract.ordering
     collation = pytestconfig.getoption("string_collation")
+    id_collation = pytestconfig.getoption("id_collation")
     tie_direction = pytestconfig.getoption("tie_breaker_direction")
-    if collation or tie_direction:
-        rules = replace(
-            rules, collation=collation or rules.collation, tie_direction=tie_direction or rules.tie_direction
-        )
+    rules = replace(
+        rules,
+        collation=collation or rules.collation,
+        id_collation=id_collation or rules.id_collation,
+        tie_direction=tie_direction or rules.tie_direction,
+    )
     deadline = pytestconfig.getoption("deadline")
     limit, rate = run_budget(
         pytestconfig.getoption("max_requests"),

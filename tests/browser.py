@@ -28,8 +28,9 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--window-size=1280,2000",
 )
+WINDOW = (1280, 2000)
+"""The window's width and height, unless a test asks for another."""
 
 
 def chromium_paths() -> tuple[str, str]:
@@ -45,12 +46,12 @@ def chromium_paths() -> tuple[str, str]:
 
 
 @contextmanager
-def headless_chromium(profile: Path) -> Iterator[webdriver.Chrome]:
-    """A fresh headless Chromium with its own profile directory, closed afterwards."""
+def headless_chromium(profile: Path, window: tuple[int, int] = WINDOW) -> Iterator[webdriver.Chrome]:
+    """A fresh headless Chromium with its own profile directory and a `window` (width, height), closed afterwards."""
     browser, driver_path = chromium_paths()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+    for flag in (*CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}", f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     try:

@@ -13,6 +13,7 @@ import httpcore  # noqa: F401
 import pytest
 
 import mockserver.server.background  # noqa: F401
+from tests.pages import section
 
 # Loaded here, before pytester snapshots sys.modules, so that its in-process runs neither import
 # uvicorn anew each time nor leave httpx's exception map keyed by an httpcore the snapshot then
@@ -40,5 +41,5 @@ def servers_running() -> list[str]:
 
 
 def readme_section() -> str:
-    text = (ROOT / "README.md").read_text()
-    return text.split("## Use it in your tests", 1)[1].split("\n## ", 1)[0]
+    """The tests page's section on the plugin, whose example the suite runs."""
+    return section("docs/tests.md", "The pytest plugin")

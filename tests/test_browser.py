@@ -1,8 +1,7 @@
-"""In a real headless browser: a page on another origin lists customers, and the docs console calls the mock."""
+"""In a real headless browser: a page on another origin lists and edits customers; the docs console calls the mock."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,18 +17,14 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import headless_chromium
+from tests.pages import EXAMPLE_BASE, blocks, section
 from tests.serving import RunningMock, running_mock
 
-ROOT = Path(__file__).resolve().parent.parent
-README_BASE = "http://127.0.0.1:8000"
 
-
-def readme_fetch_example() -> str:
-    """The JavaScript of the README's "Use it from a frontend" section."""
-    section = (ROOT / "README.md").read_text().split("## Use it from a frontend", 1)[1]
-    match = re.search(r"```js\n(.*?)```", section, re.DOTALL)
-    assert match, "README lost its fetch example"
-    return match[1]
+def fetch_example() -> str:
+    """The JavaScript of the frontend page."""
+    (example,) = blocks(section("docs/frontend.md", "Read and edit from a browser app"), "js")
+    return example
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +41,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chro
 
 @pytest.fixture(scope="module")
 def app_origin(mock: RunningMock) -> Iterator[str]:
-    """A second web server, another origin, serving one page that runs the README's example against the mock."""
-    script = readme_fetch_example().replace(README_BASE, mock.base_url)
+    """A second web server, another origin, serving one page that runs the frontend page's example against the mock."""
+    script = fetch_example().replace(EXAMPLE_BASE, mock.base_url)
     page = f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>customers</title></head>
 <body>
 <ul id="customers"></ul>
+<p id="edited"></p>
 <p id="failure"></p>
 <script>
 window.addEventListener("unhandledrejection", (event) => {{
@@ -85,30 +81,37 @@ window.addEventListener("unhandledrejection", (event) => {{
         server.server_close()
 
 
-def expected_names(base_url: str) -> list[str]:
-    headers = {"Authorization": "Bearer demo-key", "Tenant-ID": "acme"}
+HEADERS = {"Authorization": "Bearer demo-key", "Tenant-ID": "acme"}
+
+
+def first_twenty(base_url: str) -> list[dict[str, Any]]:
+    """The customers the example lists: two pages of ten by last name."""
     query: dict[str, Any] = {"limit": 10, "sortBy": "lastName", "sortOrder": "asc"}
-    first = httpx.get(f"{base_url}/v1/customers", params=query, headers=headers).json()
+    first = httpx.get(f"{base_url}/v1/customers", params=query, headers=HEADERS).json()
     second = httpx.get(
-        f"{base_url}/v1/customers", params={**query, "startAfter": first["nextCursor"]}, headers=headers
+        f"{base_url}/v1/customers", params={**query, "startAfter": first["nextCursor"]}, headers=HEADERS
     ).json()
-    return [f"{c['lastName']}, {c['firstName']} <{c['email']}>" for c in first["customers"] + second["customers"]]
+    return [*first["customers"], *second["customers"]]
 
 
-def test_a_page_on_another_origin_renders_two_pages_of_customers(
+def test_a_page_on_another_origin_lists_customers_and_edits_one(
     browser: webdriver.Chrome, mock: RunningMock, app_origin: str
 ) -> None:
     assert app_origin != mock.base_url
+    httpx.post(f"{mock.base_url}/_mock/reset", headers=HEADERS).raise_for_status()
+    listed = first_twenty(mock.base_url)
     browser.get(app_origin)
     WebDriverWait(browser, 30).until(
-        lambda driver: (
-            len(driver.find_elements(By.CSS_SELECTOR, "#customers li")) == 20
-            or driver.find_element(By.ID, "failure").text
-        )
+        lambda driver: driver.find_element(By.ID, "edited").text or driver.find_element(By.ID, "failure").text
     )
     assert browser.find_element(By.ID, "failure").text == ""
     rendered = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#customers li")]
-    assert rendered == expected_names(mock.base_url)
+    assert rendered == [f"{c['lastName']}, {c['firstName']} <{c['email']}>" for c in listed]
+    edited_id = listed[0]["customerId"]
+    assert browser.find_element(By.ID, "edited").text == f"{edited_id} is now Łukasiewicz"
+    stored = httpx.get(f"{mock.base_url}/v1/customers/{edited_id}", headers=HEADERS).json()["customer"]
+    assert stored["lastName"] == "Łukasiewicz" != listed[0]["lastName"], "the PATCH from the page changed the customer"
+    httpx.post(f"{mock.base_url}/_mock/reset", headers=HEADERS).raise_for_status()
 
 
 def test_a_page_on_another_origin_reads_retry_after(
@@ -180,3 +183,88 @@ def test_docs_page_renders_the_contract_and_its_console_calls_the_mock(
 
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map((entry) => entry.name)")
     assert loaded and all(url.startswith(mock.base_url) for url in loaded), loaded
+
+
+def open_operation(browser: webdriver.Chrome, operation: str, parameters: dict[str, str]) -> WebElement:
+    """Expand `operation` in the docs page and fill in its `parameters`; the operation's block."""
+    click(browser, f"#operations-Customers-{operation} .opblock-summary-control")
+    for name, value in parameters.items():
+        field = WebDriverWait(browser, 30).until(
+            lambda driver, name=name: driver.find_element(
+                By.CSS_SELECTOR, f'#operations-Customers-{operation} tr[data-param-name="{name}"] input'
+            )
+        )
+        replace_text(field, value)
+    return browser.find_element(By.ID, f"operations-Customers-{operation}")
+
+
+def test_docs_console_updates_a_customer(browser: webdriver.Chrome, mock: RunningMock) -> None:
+    httpx.post(f"{mock.base_url}/_mock/reset", headers=HEADERS).raise_for_status()
+    customer_id = first_twenty(mock.base_url)[0]["customerId"]
+    browser.get(f"{mock.base_url}/docs")
+    WebDriverWait(browser, 30).until(lambda driver: driver.find_element(By.ID, "operations-Customers-updateCustomer"))
+    if not browser.find_elements(By.CSS_SELECTOR, "button.authorize.locked"):
+        click(browser, "button.authorize")
+        key = WebDriverWait(browser, 30).until(lambda driver: driver.find_element(By.CSS_SELECTOR, ".modal-ux input"))
+        key.send_keys("demo-key")
+        click(browser, ".modal-ux .auth-btn-wrapper button.authorize")
+        click(browser, ".modal-ux button.btn-done")
+
+    operation = open_operation(browser, "updateCustomer", {"Tenant-ID": "acme", "customerId": customer_id})
+    body = WebDriverWait(browser, 30).until(
+        lambda driver: operation.find_element(By.CSS_SELECTOR, "textarea.body-param__text")
+    )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", body)
+    replace_text(body, '{"lastName": "Tried Out"}')
+    click(browser, "#operations-Customers-updateCustomer button.execute")
+
+    status = WebDriverWait(browser, 30).until(
+        lambda driver: operation.find_element(By.CSS_SELECTOR, ".live-responses-table tbody .response-col_status")
+    )
+    answer = operation.find_element(By.CSS_SELECTOR, ".live-responses-table .response-col_description pre").text
+    assert status.text.strip() == "200", answer
+    assert '"lastName": "Tried Out"' in answer
+    stored = httpx.get(f"{mock.base_url}/v1/customers/{customer_id}", headers=HEADERS).json()["customer"]
+    assert stored["lastName"] == "Tried Out"
+    httpx.post(f"{mock.base_url}/_mock/reset", headers=HEADERS).raise_for_status()
+
+
+FIRST_SCREEN = (1400, 1800)
+
+
+@pytest.fixture(scope="module")
+def tall_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    with headless_chromium(tmp_path_factory.mktemp("chromium-tall"), window=FIRST_SCREEN) as driver:
+        yield driver
+
+
+def test_docs_page_opens_on_authorize_and_the_operations(
+    tall_browser: webdriver.Chrome, mock: RunningMock, tmp_path: Path
+) -> None:
+    """In a 1400x1800 window, with no scrolling, Authorize and the three operations are on the first screen."""
+    tall_browser.get(f"{mock.base_url}/docs")
+    WebDriverWait(tall_browser, 30).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, "#api-description .renderedMarkdown")
+    )
+    targets = {
+        "Authorize": "button.authorize",
+        "List customers": "#operations-Customers-listCustomers .opblock-summary",
+        "Get customer": "#operations-Customers-getCustomer .opblock-summary",
+        "Update customer": "#operations-Customers-updateCustomer .opblock-summary",
+    }
+    viewport = tall_browser.execute_script("return [window.scrollY, window.innerWidth, window.innerHeight]")
+    assert viewport[0] == 0
+    for name, selector in targets.items():
+        element = tall_browser.find_element(By.CSS_SELECTOR, selector)
+        top, bottom, left, right = tall_browser.execute_script(
+            "const box = arguments[0].getBoundingClientRect(); return [box.top, box.bottom, box.left, box.right];",
+            element,
+        )
+        assert top >= 0 and bottom <= viewport[2] and left >= 0 and right <= viewport[1], (name, top, bottom, viewport)
+        assert element.is_displayed(), name
+    description = tall_browser.find_element(By.ID, "api-description")
+    operations = tall_browser.find_element(By.CSS_SELECTOR, "#operations-Customers-updateCustomer")
+    assert description.location["y"] > operations.location["y"], "the long description comes after the operations"
+    assert "Every error has the body" in description.text
+    screenshot = tmp_path / "docs-first-screen.png"
+    assert tall_browser.save_screenshot(str(screenshot)) and screenshot.stat().st_size > 0

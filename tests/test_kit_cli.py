@@ -105,7 +105,8 @@ def test_a_wrong_collation_fails_only_test_order_which_names_the_right_one() -> 
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_order: customers are out of order" in result.stdout
     assert result.stdout.count("FAILED test_") == 1, result.stdout[-3000:]
-    assert "this order is what --string-collation codepoint" in result.stdout
+    # Shrunk to ties of createdAt or to names, the hint names code point for the field that failed.
+    assert re.search(r"order is what --(string|id)-collation codepoint", result.stdout), result.stdout[-3000:]
 
 
 def test_any_collation_accepts_the_mocks_consistent_order() -> None:

@@ -1,4 +1,4 @@
-"""The kit as a CI gate: the README's adoption path, reports dashboards read right, curl lines that reproduce."""
+"""The kit as a CI gate: the documented adoption path, reports dashboards read right, curl lines that reproduce."""
 
 from __future__ import annotations
 
@@ -14,20 +14,19 @@ from pathlib import Path
 import pytest
 from junitparser import Error, JUnitXml, Skipped
 
+from tests import pages
 from tests.kit_runs import ROOT, kit
 from tests.serving import running_mock
 from tests.test_kit_faults import free_port
 
 pytestmark = pytest.mark.slow
 
-README = ROOT / "README.md"
 # A mock that repeats a customer across pages, and the two properties that show it or not.
 BROKEN = "--app tests.kit_variants:duplicate_at_page_boundaries -k 'test_traversal or test_page_shape'"
 
 
 def _adoption_commands() -> list[str]:
-    section = README.read_text().split("### Adopting it: first run, baseline, gate", 1)[1].split("\n### ", 1)[0]
-    (script,) = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    (script,) = pages.blocks(pages.section("docs/kit.md", "Adopting it: first run, baseline, gate"), "sh")
     return [line for line in script.splitlines() if line.startswith(".venv/bin/python -m contract_tests")]
 
 
@@ -39,8 +38,8 @@ def _run(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str
     )  # fmt: skip
 
 
-def test_the_readmes_adoption_path_runs_as_written(tmp_path: Path) -> None:
-    """First run, baseline, gate: the README's commands, with the in-process broken mock as the deployment."""
+def test_the_documented_adoption_path_runs_as_written(tmp_path: Path) -> None:
+    """First run, baseline, gate: the documented commands, with the in-process broken mock as the deployment."""
     first, record, gate = (
         line.replace(".venv/bin/python -m contract_tests", f"{shlex.quote(sys.executable)} -m contract_tests {BROKEN}")
         for line in _adoption_commands()

@@ -1,4 +1,4 @@
-"""The kit's install paths: the README's CI job as written in a fresh venv holding only `[kit]`, then others.
+"""The kit's install paths: the documented CI job as written in a fresh venv holding only `[kit]`, then others.
 
 One venv, built once for the module (in a copy of the clone, so the builds leave nothing here):
 editable as the job installs it, then from the clone, then from its wheel. Each install runs the
@@ -9,7 +9,6 @@ kit from inside the clone (where this project's pytest configuration asks for py
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ import pytest
 import yaml
 from junitparser import JUnitXml
 
+from tests import pages
 from tests.kit_runs import ROOT
 from tests.serving import running_mock
 
@@ -31,8 +31,7 @@ COPIED_NOT = shutil.ignore_patterns(
 
 
 def _job() -> dict[str, object]:
-    section = (ROOT / "README.md").read_text().split("### In CI", 1)[1].split("\n## ", 1)[0]
-    (block,) = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    (block,) = pages.blocks(pages.section("docs/kit.md", "In CI"), "yaml")
     job: dict[str, object] = yaml.safe_load(block)["contract"]
     return job
 
@@ -47,13 +46,13 @@ def _sh(command: str, cwd: Path, env: dict[str, str] | None = None) -> subproces
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A copy of the clone in which the README's CI job has run: its `.venv` holds the kit installed editable."""
+    """A copy of the clone in which the documented CI job has run: its `.venv` holds the kit installed editable."""
     copy = tmp_path_factory.mktemp("clone") / "flexportal-mock"
     shutil.copytree(ROOT, copy, ignore=COPIED_NOT)
     yield copy
 
 
-def test_the_readmes_ci_job_runs_as_written_in_a_fresh_venv(clone: Path, tmp_path: Path) -> None:
+def test_the_documented_ci_job_runs_as_written_in_a_fresh_venv(clone: Path, tmp_path: Path) -> None:
     """Its steps in order; the deployment is a mock started here, and 300 requests stand in for the plan's pace."""
     steps = [step for step in _job()["steps"] if isinstance(step, dict) and "run" in step]  # type: ignore[attr-defined]
     install, check = steps

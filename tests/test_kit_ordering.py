@@ -176,7 +176,24 @@ def names_in(name: str, names: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["codepoint", "any", "icu:und", "icu:en-US", "icu:de_DE", "icu:und-x-icu", "libc:en_US.UTF-8", "libc:C"]
+    "name",
+    [
+        "codepoint",
+        "any",
+        "icu:und",
+        "icu:en-US",
+        "icu:de_DE",
+        "icu:und-x-icu",
+        "libc:en_US.UTF-8",
+        "libc:C",
+        "utf8mb4_bin",
+        "utf8mb4_nopad_bin",
+        "utf8mb4_general_ci",
+        "utf8mb4_unicode_ci",
+        "utf8mb4_uca1400_ai_ci",
+        "uca1400_ai_ci",
+        "utf8mb4_0900_ai_ci",
+    ],
 )
 def test_collation_names_accepted(name: str) -> None:
     check_name(name)
@@ -270,12 +287,30 @@ def test_a_missing_locale_or_library_is_a_clear_error(monkeypatch: pytest.Monkey
         collation.cache_clear()
 
 
-def test_candidates_are_the_known_collations_available_here() -> None:
+def test_candidates_are_the_known_collations_available_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("LC_ALL", "LC_COLLATE", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
     found = [candidate.name for candidate in candidates("icu:sv-SE")]
     assert found[:4] == list(COLLATIONS)
     assert "any" not in [candidate.name for candidate in candidates("any")]
     if importlib.util.find_spec("icu") is not None:
-        assert found[4:6] == ["icu:und", "icu:sv-SE"]
+        assert found[4:7] == ["icu:und", "icu:en-US", "icu:sv-SE"]
+        assert {"utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb4_uca1400_ai_ci"} <= set(found)
+        assert "uca1400_ai_ci" not in found  # utf8mb4_uca1400_ai_ci's other name, offered once
+
+
+def test_candidates_include_the_environments_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_COLLATE", raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    found = [candidate.name for candidate in candidates()]
+    if importlib.util.find_spec("icu") is not None:
+        assert "icu:de-DE" in found
+    if "libc:de_DE.UTF-8" not in found:
+        with pytest.raises(CollationError):
+            collation("libc:de_DE.UTF-8")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert not any(name.startswith("icu:C") for name in [candidate.name for candidate in candidates()])
 
 
 def test_the_tie_breaker_is_compared_by_the_collation_and_stays_total() -> None:
@@ -286,6 +321,83 @@ def test_the_tie_breaker_is_compared_by_the_collation_and_stays_total() -> None:
     assert order("createdAt").compare(item("cus__x", createdAt=when), item("cus_B", createdAt=when)) > 0
     folded = order("createdAt", collation="casefold")
     assert folded.compare(item("cus_a", createdAt=when), item("cus_A", createdAt=when)) != 0
+
+
+def test_the_tie_breaker_has_a_collation_of_its_own() -> None:
+    """Names linguistic, ids binary: each field is compared by its own collation."""
+    when = "2024-01-01T00:00:00Z"
+    split = order("createdAt", collation="casefold", id_collation="codepoint")
+    assert split.id_collation.name == "codepoint" and split.collation.name == "casefold"
+    assert split.compare(item("cus_B", createdAt=when), item("cus_a", createdAt=when)) < 0  # B < a by code point
+    assert (
+        order("createdAt", collation="casefold").compare(item("cus_B", createdAt=when), item("cus_a", createdAt=when))
+        > 0
+    )
+    by_name = order("firstName", collation="casefold", id_collation="codepoint")
+    assert by_name.compare(item("cus_9", firstName="abel"), item("cus_1", firstName="Bob")) < 0  # names first
+    assert "then customerId asc (collation codepoint)" in by_name.describe()
+
+
+# --- MySQL and MariaDB -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb4_uca1400_ai_ci", "uca1400_ai_ci"],
+)
+def test_mysql_family_collations_pad_with_spaces(name: str) -> None:
+    key = real_key(name)
+    assert key("Anna") == key("Anna ") == key("Anna   ")
+    assert key("Anna") < key("Anna b")
+
+
+@pytest.mark.parametrize(
+    "name", ["utf8mb4_nopad_bin", "utf8mb4_general_nopad_ci", "utf8mb4_unicode_nopad_ci", "utf8mb4_0900_ai_ci"]
+)
+def test_nopad_collations_do_not(name: str) -> None:
+    key = real_key(name)
+    assert key("Anna") < key("Anna ")
+
+
+def real_key(name: str) -> Any:
+    found = collation(real(name)).key
+    assert found is not None
+    return found
+
+
+def test_pad_space_compares_the_shorter_as_if_followed_by_spaces() -> None:
+    """'a' padded is 'a ' and a tab is below a space: 'a\\t' < 'a' < 'a!' (as MariaDB answers)."""
+    key = real_key("utf8mb4_bin")
+    assert key("a\t") < key("a") < key("a!")
+    assert key("a \t") < key("a") < key("a !")
+    assert key("a  b") > key("a ") > key("a \tb")
+    assert sorted(["Anna", "Ann", "Anna\t", "Anna!", "Anna "], key=key) == ["Ann", "Anna\t", "Anna", "Anna ", "Anna!"]
+
+
+@pytest.mark.parametrize(
+    ("name", "equal", "different"),
+    [
+        ("utf8mb4_general_ci", ["Abel", "Ábel", "abel", "ABEL "], ["Abel", "Abl", "Łabel"]),
+        ("utf8mb4_general_ci", ["Straße", "STRASE"], ["Straße", "Strasse"]),  # ß weighs one S
+        ("utf8mb4_unicode_ci", ["Abel", "Ábel", "abel", "ABEL "], ["Olaf", "Ølaf"]),  # Ø a letter of its own
+        ("utf8mb4_unicode_ci", ["Straße", "Strasse", "STRASSE"], ["\U0001f600", "\u4e00"]),
+        ("utf8mb4_unicode_ci", ["\U0001f600", "\U0001f601"], ["a", "b"]),  # beyond the BMP all weigh the same
+        ("utf8mb4_uca1400_ai_ci", ["Abel", "Ábel", "abel", "ABEL "], ["Abel", "Abelard"]),
+        ("utf8mb4_uca1400_ai_ci", ["Olaf", "Ølaf"], ["\U0001f600", "\U0001f601"]),
+    ],
+)
+def test_case_and_accent_insensitive_collations_make_strings_equal(
+    name: str, equal: list[str], different: list[str]
+) -> None:
+    key = real_key(name)
+    assert len({key(text) for text in equal}) == 1
+    assert len({key(text) for text in different}) == len(different)
+
+
+def test_equal_strings_are_ordered_by_the_tie_breaker() -> None:
+    by_name = order("firstName", collation=real("utf8mb4_general_ci"), id_collation="utf8mb4_bin")
+    listed = [item("cus_3", firstName="abel"), item("cus_1", firstName="Ábel"), item("cus_2", firstName="Abel")]
+    assert [entry["customerId"] for entry in by_name.sorted(listed)] == ["cus_1", "cus_2", "cus_3"]
 
 
 # --- direction and tie-breaker -------------------------------------------------------------------

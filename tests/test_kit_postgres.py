@@ -2,7 +2,8 @@
 
 The deployment is `tests/reference` (Starlette over psycopg 3, keyset pagination in SQL) on a
 private cluster, its text columns in `C`, glibc's `en_US.utf8` or ICU's `und-x-icu` and
-`en-US-x-icu`, served by uvicorn on a free port. Every check is a run of `python -m
+`en-US-x-icu` (or the names in `en_US.utf8` or `en-US-x-icu` and the ids in `C`, binary, as
+many teams declare ids), served by uvicorn on a free port. Every check is a run of `python -m
 contract_tests --base-url ...`, as a user would start it, two at a time. Only the `C` run
 includes Schemathesis' conformance checks, which do not depend on the collation, and writes
 (`--allow-writes`, on a copy of the data of its own); the other correct runs leave them out, the
@@ -12,6 +13,7 @@ collation, and each broken deployment is checked with the property meant for it.
 
 from __future__ import annotations
 
+import re
 import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
@@ -30,6 +32,7 @@ from tests.postgres import Cluster, private_cluster, unavailable
 from tests.reference import Deployment, create_app
 from tests.reference.database import create_tables, load
 from tests.reference.dataset import export
+from tests.reference.postgres_store import PostgresStore
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +42,9 @@ SCHEMAS: Final = {
     "en_US.utf8": "text_en_us",
     "und-x-icu": "text_icu_und",
     "en-US-x-icu": "text_icu_en_us",
+    # Names in a linguistic collation, ids in C.
+    "en_US.utf8/C": "names_en_us_ids_c",
+    "en-US-x-icu/C": "names_icu_en_us_ids_c",
 }
 WITHOUT_CONFORMANCE: Final = "not test_schema_conformance"
 ORDER_PROPERTIES: Final = "test_order or test_limit_invariance or test_partition or test_direction"
@@ -46,7 +52,11 @@ ORDER_PROPERTIES: Final = "test_order or test_limit_invariance or test_partition
 
 @dataclass(frozen=True)
 class Run:
-    """One kit run: the deployment (collation of its text, bugs), the kit's collation and what it selects."""
+    """One kit run: the deployment (collation of its text, bugs), the kit's collation and what it selects.
+
+    `collation` is the text's, or `names/ids` when the customer id has one of its own;
+    `kit_id_collation` is the kit's `--id-collation`, if given.
+    """
 
     collation: str
     kit_collation: str
@@ -54,9 +64,12 @@ class Run:
     flags: Mapping[str, Any] = field(default_factory=dict)
     writes: bool = False
     max_requests: int | None = None
+    kit_id_collation: str | None = None
 
     def kit_args(self) -> list[str]:
         args = ["--string-collation", self.kit_collation]
+        if self.kit_id_collation is not None:
+            args += ["--id-collation", self.kit_id_collation]
         if self.max_requests is not None:
             args += ["--max-requests", str(self.max_requests)]
         if self.select is not None:
@@ -74,8 +87,18 @@ CORRECT: Final = {
     # ICU's en-US is its root order untailored (CLDR has no English rules); test_order judges the collation.
     "en-US-x-icu": Run("en-US-x-icu", "icu:en-US", "test_order"),
 }
-ANY: Final = {collation: Run(collation, "any", ORDER_PROPERTIES) for collation in ("C", "en_US.utf8", "und-x-icu")}
+ANY: Final = {
+    collation: Run(collation, "any", ORDER_PROPERTIES)
+    for collation in ("C", "en_US.utf8", "und-x-icu", "en_US.utf8/C", "en-US-x-icu/C")
+}
+# Names and ids each in their own collation, each named by its own flag.
+SPLIT: Final = {
+    "en_US.utf8/C": Run("en_US.utf8/C", "libc:en_US.UTF-8", "test_order", kit_id_collation="codepoint"),
+    "en-US-x-icu/C": Run("en-US-x-icu/C", "icu:en-US", "test_order", kit_id_collation="codepoint"),
+}
 MISMATCH: Final = Run("en_US.utf8", "codepoint", "test_order")
+# ICU names, C ids, checked as code point: the hint must name ICU for the names alone.
+SPLIT_MISMATCH: Final = Run("en-US-x-icu/C", "codepoint", "test_order")
 # Each broken deployment, checked with the one property that must fail for it, within the
 # smallest budget the kit documents (a failure's shrinking stops at its share of it).
 CAUGHT_BY: Final = {
@@ -99,7 +122,9 @@ SYMPTOMS: Final = {
 PLANNED: Final = {
     **{f"correct {name}": run for name, run in CORRECT.items()},
     **{f"any {name}": run for name, run in ANY.items()},
+    **{f"split {name}": run for name, run in SPLIT.items()},
     "mismatch": MISMATCH,
+    "split mismatch": SPLIT_MISMATCH,
     **CAUGHT_BY,
 }
 
@@ -121,8 +146,9 @@ def reference_database(postgres_cluster: Cluster, tmp_path_factory: pytest.TempP
     data = export(tmp_path_factory.mktemp("dataset"), tenants=TENANTS, customers=200, seed=11)
     schemas = {schema_of(name): run.collation for name, run in PLANNED.items()}
     with psycopg.connect(dsn, autocommit=True) as connection:
-        for schema, collation in schemas.items():
-            create_tables(connection, schema, collation)
+        for schema, collations in schemas.items():
+            names, _, ids = collations.partition("/")
+            create_tables(connection, schema, names, ids or None)
             load(connection, schema, data)
     return dsn
 
@@ -133,7 +159,7 @@ def check(dsn: str, report: Path, run: Run, schema: str) -> KitRun:
         schema=schema, api_keys=frozenset({SECRET}), cursor_secret=secrets.token_bytes(32), **run.flags
     )
     pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(dsn, min_size=1, max_size=4, open=False)
-    with pool, serve_in_thread(create_app(deployment, pool)) as base_url:
+    with pool, serve_in_thread(create_app(deployment, PostgresStore(deployment, pool))) as base_url:
         return run_kit(
             report, "--base-url", base_url, "--tenant", TENANTS[0], "--other-tenant", TENANTS[1], *run.kit_args()
         )
@@ -188,7 +214,27 @@ def test_a_mismatching_collation_fails_test_order_and_names_the_one_that_fits(
     run = runs["mismatch"].result()
     assert run.returncode == 1, run.output[-3000:]
     assert run.failed_tests() == {"test_order"}, run.output[-3000:]
-    assert "--string-collation libc:en_US.UTF-8" in _failure(run, "test_order"), run.output[-3000:]
+    # Shrunk to names or to ties of ids (in en_US too), the hint names glibc's en_US for that field.
+    assert re.search(r"--(string|id)-collation libc:en_US\.UTF-8", _failure(run, "test_order")), run.output[-3000:]
+
+
+@pytest.mark.parametrize("collations", sorted(SPLIT))
+def test_names_and_ids_in_their_own_collations_pass_given_each(
+    runs: dict[str, Future[KitRun]], collations: str
+) -> None:
+    _passed(runs[f"split {collations}"].result())
+
+
+def test_the_hint_names_the_names_collation_apart_from_the_ids(runs: dict[str, Future[KitRun]]) -> None:
+    """ICU names, binary ids, checked as code point: the names' hint is ICU's, the ids' (if any) binary."""
+    run = runs["split mismatch"].result()
+    assert run.returncode == 1, run.output[-3000:]
+    assert run.failed_tests() == {"test_order"}, run.output[-3000:]
+    hints = [line for line in _failure(run, "test_order").splitlines() if "order is what --" in line]
+    names = [line for line in hints if "--string-collation" in line]
+    assert names and all("icu:en-US" in line for line in names), run.output[-3000:]
+    ids = [line for line in hints if "--id-collation" in line]
+    assert all("codepoint" in line and "icu:" not in line for line in ids), run.output[-3000:]
 
 
 def test_keyset_cursors_hold_under_writes(runs: dict[str, Future[KitRun]]) -> None:

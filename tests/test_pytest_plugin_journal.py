@@ -1,4 +1,4 @@
-"""The request journal through the pytest plugin: the README's example, the near-miss report, per-test emptying."""
+"""The request journal through the pytest plugin: the tests page's example, the near-miss report, per-test emptying."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.plugin_projects import ROOT, SMALL, project
+from tests.pages import section
+from tests.plugin_projects import SMALL, project
 
 pytest_plugins = ["pytester"]
 
@@ -20,8 +21,7 @@ def _autoload(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def journal_section() -> str:
-    text = (ROOT / "README.md").read_text()
-    return text.split("## Check which requests your code made", 1)[1].split("\n## ", 1)[0]
+    return section("docs/tests.md", "Check which requests your code made")
 
 
 def readme_example() -> str:

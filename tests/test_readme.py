@@ -1,55 +1,59 @@
-"""The README's "Use it from a frontend" section works as written (its fetch example runs in test_browser.py)."""
+"""The README's commands and the frontend and simulation pages work as written (test_browser.py runs the fetch)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
-from pathlib import Path
 
 import httpx
 
-from mockserver.cli import build_parser
+from tests.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
 from tests.serving import running_mock
 
-ROOT = Path(__file__).resolve().parent.parent
-README_BASE = "http://127.0.0.1:8000"
+
+def frontend() -> str:
+    return section("docs/frontend.md", "Use it from a frontend")
 
 
-def section() -> str:
-    text = (ROOT / "README.md").read_text()
-    return text.split("## Use it from a frontend", 1)[1].split("\n## ", 1)[0]
+def simulation() -> str:
+    return section("docs/simulation.md", "Simulate what production will do")
 
 
-def mock_commands() -> list[list[str]]:
-    """The arguments of each `.venv/bin/flexportal-mock` command in the section."""
-    return [shlex.split(line)[1:] for line in re.findall(r"^\.venv/bin/flexportal-mock .*$", section(), re.MULTILINE)]
+def mock_commands(text: str) -> list[list[str]]:
+    """The arguments of each `.venv/bin/flexportal-mock` command in `text`."""
+    return [shlex.split(line)[1:] for line in lines(text, r"\.venv/bin/flexportal-mock ")]
 
 
 def test_the_section_says_where_the_docs_and_health_are() -> None:
-    text = section()
-    assert f"<{README_BASE}/docs>" in text and "GET /healthz" in text and "--log-format json" in text
+    text = frontend()
+    assert f"<{EXAMPLE_BASE}/docs>" in text and "GET /healthz" in text and "--log-format json" in text
 
 
-def test_cors_origin_command_lets_only_that_origin_in() -> None:
-    (args,) = [args for args in mock_commands() if "--cors-origin" in args]
+def test_cors_origin_command_lets_only_that_origin_in_and_refuses_as_documented() -> None:
+    text = section("docs/frontend.md", "CORS")
+    (args,) = [args for args in mock_commands(text) if "--cors-origin" in args]
     origin = args[args.index("--cors-origin") + 1]
-    preflight = {"Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization, tenant-id"}
+    (documented,) = blocks(text, "json")
+    refused_origin = re.search(r"origin '([^']+)'", documented)
+    assert refused_origin, documented
+    preflight = {"Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "authorization, tenant-id"}
     with running_mock(*args, "--log-level", "warning") as mock:
-        allowed = httpx.options(f"{mock.base_url}/v1/customers", headers={**preflight, "Origin": origin})
-        refused = httpx.options(f"{mock.base_url}/v1/customers", headers={**preflight, "Origin": "http://other.test"})
+        allowed = httpx.options(f"{mock.base_url}/v1/customers/C1", headers={**preflight, "Origin": origin})
+        refused = httpx.options(f"{mock.base_url}/v1/customers/C1", headers={**preflight, "Origin": refused_origin[1]})
     assert allowed.status_code == 200 and allowed.headers["Access-Control-Allow-Origin"] == origin
-    assert refused.status_code == 400
+    assert refused.status_code == 400 and refused.json() == json.loads(documented)
 
 
 def test_simulation_examples_answer_the_status_in_their_comment() -> None:
-    (args,) = [args for args in mock_commands() if "--latency" in args]
-    examples = re.findall(r"^(curl .*?)\s+#\s*(\d{3})$", section(), re.MULTILINE)
+    (args,) = [args for args in mock_commands(simulation()) if "--latency" in args]
+    examples = re.findall(r"^(curl .*?)\s+#\s*(\d{3})$", simulation(), re.MULTILINE)
     assert len(examples) >= 5
     with running_mock(*args, "--log-level", "warning") as mock:
         for line, expected in examples:
             words = shlex.split(line)
             headers = dict(words[i + 1].split(": ", 1) for i, word in enumerate(words) if word == "-H")
-            url = words[-1].replace(README_BASE, mock.base_url)
+            url = words[-1].replace(EXAMPLE_BASE, mock.base_url)
             response = httpx.get(url, headers=headers, timeout=30)
             assert response.status_code == int(expected), (line, response.text)
             if response.status_code == 429:
@@ -58,23 +62,9 @@ def test_simulation_examples_answer_the_status_in_their_comment() -> None:
                 assert set(response.json()["error"]) == {"code", "message"}
 
 
-def test_every_option_is_in_the_command_line_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    table = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
-    options = {
-        option
-        for action in build_parser()._actions
-        for option in action.option_strings
-        if option.startswith("--") and option not in {"--help", "--version"}
-    }
-    missing = sorted(option for option in options if f"`{option}" not in table)
-    assert not missing, f"README's command line table lacks {missing}"
-
-
 def test_ci_runs_the_readme_test_command_linters_first() -> None:
     """`.ci/run` runs the README's second command, which lints before it runs pytest."""
-    readme = (ROOT / "README.md").read_text()
-    commands = re.findall(r"^python3 -m venv \.venv && .*$", readme, re.MULTILINE)
+    commands = lines(read("README.md"), r"python3 -m venv \.venv && ")
     assert len(commands) == 2, "README lost its two commands"
     test_command = commands[1]
     ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("python3 -m venv")]

@@ -7,7 +7,6 @@ nothing acknowledged when one is killed, and answer 503 while the database is ou
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import subprocess
@@ -25,13 +24,12 @@ import pytest
 from mockserver.cli import build_parser, settings_from
 from mockserver.settings import Settings
 from mockserver.storage import pgchangelog
+from tests.pages import ROOT, blocks, section
 from tests.postgres import Cluster, free_port
 from tests.replicas import HEADERS, call, replica_args
 from tests.serving import RunningMock, running_mock
 
 pytestmark = pytest.mark.slow
-
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_a_write_through_one_replica_is_served_by_the_other_at_once(replicas: tuple[RunningMock, RunningMock]) -> None:
@@ -149,14 +147,13 @@ def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> Non
     """The section's shell block, on free ports instead of 8001 and 8002 and with this interpreter's entry point."""
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed (apt-get install curl)")
-    section = README.read_text().split("## Several hosts", 1)[1].split("\n## ", 1)[0]
-    (script,) = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    (script,) = blocks(section("docs/hosts.md", "Several hosts"), "sh")
     for port in ("8001", "8002"):
         script = script.replace(port, str(free_port()))
     script = script.replace(".venv/bin/flexportal-mock", str(Path(sys.executable).parent / "flexportal-mock"))
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script], env={"PATH": "/usr/bin:/bin", "DATABASE_URL": database},
-        capture_output=True, text=True, timeout=60, cwd=README.parent,
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     placed, listed = (httpx.Response(200, content=line).json() for line in done.stdout.splitlines())

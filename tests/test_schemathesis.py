@@ -1,4 +1,4 @@
-"""Schemathesis with all checks against a real mock process: the README's command, and the fuzz target.
+"""Schemathesis with all checks against a real mock process: the kit page's command, and the fuzz target.
 
 The normal suite runs each scenario with a few examples. `pytest -m fuzz` runs the same
 scenarios with thousands of cases (`FLEXPORTAL_FUZZ_EXAMPLES` per operation and phase, 500 by
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from contract_tests.run.cursors import IssuedCursors, bind_cursor
+from tests.pages import section
 from tests.serving import running_mock
 from tests.stateful_events import Follow, follows
 
@@ -33,18 +34,18 @@ REFUSED_EVERYWHERE = "Authentication failed: 3 operations returned only 401/403 
 
 
 def readme_commands() -> tuple[list[str], list[str]]:
-    """The mock and schemathesis command lines the README gives, split into words."""
-    readme = (ROOT / "README.md").read_text()
-    mock = re.search(r"^\.venv/bin/flexportal-mock (--api-key .*) &$", readme, re.MULTILINE)
-    run = re.search(r"^\.venv/bin/schemathesis (run .*)$", readme, re.MULTILINE)
-    assert mock and run, "README lost its 'Check the contract' commands"
+    """The mock and schemathesis command lines the kit page gives, split into words."""
+    text = section("docs/kit.md", "Check the contract with Schemathesis")
+    mock = re.search(r"^\.venv/bin/flexportal-mock (--api-key .*) &$", text, re.MULTILINE)
+    run = re.search(r"^\.venv/bin/schemathesis (run .*)$", text, re.MULTILINE)
+    assert mock and run, "the kit page lost its 'Check the contract' commands"
     return shlex.split(mock[1]), shlex.split(run[1])
 
 
 def run_schemathesis(tmp_path: Path, examples: int, headers: dict[str, str], *extra: str) -> str:
-    """The README's run, with `headers` replacing its own, must report no failure and the server no traceback.
+    """The kit page's run, with `headers` replacing its own, must report no failure and the server no traceback.
 
-    `extra` options follow the README's (a later `--phases` wins); the output is returned.
+    `extra` options follow the page's (a later `--phases` wins); the output is returned.
     """
     mock_args, run_args = readme_commands()
     assert "--checks" in run_args and run_args[run_args.index("--checks") + 1] == "all"

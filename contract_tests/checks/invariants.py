@@ -16,8 +16,16 @@ from typing import Any
 import httpx
 import jsonschema
 
-from contract_tests.checks.order_evidence import OrderEvidence, statements
-from contract_tests.spec.collations import COLLATIONS, candidates
+from contract_tests.checks.order_evidence import (
+    FINDING_CLASS,
+    OrderEvidence,
+    Step,
+    candidates_known,
+    explain,
+    fitting,
+    statements,
+)
+from contract_tests.spec.collations import ANY, COLLATIONS
 from contract_tests.spec.contract import Contract, Filter
 from contract_tests.spec.ordering import Item, ListOrder
 from contract_tests.transport.traversal import Page, Traversal
@@ -137,47 +145,62 @@ def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
 def check_order(traversal: Traversal, evidence: OrderEvidence | None = None) -> None:
     """Each customer comes strictly after the one before it in the documented order.
 
-    Under the collation `any` no string order is assumed: the traversal's statements must
-    instead agree with each other and with those `evidence` gathered from earlier traversals.
+    Where a field's collation is `any`, no string order is assumed for it: the traversal's
+    statements must instead agree with each other and with those `evidence` gathered from
+    earlier traversals. A failure names, per field, the known collations that explain all
+    the run's traversals showed.
     """
     order = traversal.order
     items = traversal.items
-    if not order.collation.assumed:
-        (evidence if evidence is not None else OrderEvidence()).add(statements(items, order, traversal.describe()))
+    evidence = evidence if evidence is not None else OrderEvidence()
+    if not (order.collation.assumed and order.id_collation.assumed):
+        evidence.add(statements(items, order, traversal.describe()), order)
         return
     for index, (before, after) in enumerate(zip(items, items[1:], strict=False)):
         if order.compare(before, after) >= 0:
+            steps = {**evidence.steps}
+            for sort_by, said in _steps_of(traversal).items():
+                steps[sort_by] = [*steps.get(sort_by, []), *said]
             raise ContractViolation(
                 "customers are out of order",
                 f"{traversal.describe()}; expected {order.describe()}, but item {index + 1}"
                 f" ({_show(before, order)}) comes before item {index + 2} ({_show(after, order)})\n"
-                + _explained_by(traversal),
+                + explained_by(steps, order),
+                finding_class=FINDING_CLASS,
             )
+    evidence.record(statements(items, order, traversal.describe()))
 
 
-def _in_order(items: Sequence[Item], order: ListOrder) -> bool:
-    return all(order.compare(before, after) < 0 for before, after in zip(items, items[1:], strict=False))
-
-
-def _explained_by(traversal: Traversal) -> str:
-    """Which known collations would accept this traversal's order: the flag the user may mean."""
-    order = traversal.order
-    known = candidates(order.rules.collation)
-    fitting = [
-        candidate.name
-        for candidate in known
-        if _in_order(traversal.items, replace(order, rules=replace(order.rules, collation=candidate.name)))
-    ]
-    if fitting:
-        return "this order is what --string-collation " + " or ".join(fitting) + " expects"
+def _steps_of(traversal: Traversal) -> dict[str, list[Step]]:
+    """What the traversal says about string orders, for a hint; nothing when its numbers are out of order."""
     try:
-        statements(traversal.items, order, traversal.describe())
+        said = statements(traversal.items, traversal.order, traversal.describe())
+    except ContractViolation:
+        return {}
+    return {said.sort_by: list(said.steps)}
+
+
+def explained_by(steps: dict[str, list[Step]], order: ListOrder) -> str:
+    """Which known collations explain `steps`, per field: the flags the user may mean."""
+    found = fitting(steps, order)
+    tie = order.rules.tie_breaker
+    sort_fields = [name for name in found if name != tie]
+    shared = set.intersection(*(set(found[name]) for name in sort_fields)) if sort_fields else set()
+    lines = []
+    for name in [*sort_fields, tie]:
+        flag = "--id-collation" if name == tie else "--string-collation"
+        fits = [candidate for candidate in found[name] if candidate in shared] or found[name]
+        if len(found[name]) == len(candidates_known(order)):
+            lines.append(f"{name}: nothing seen yet tells which collation it follows")
+        elif fits:
+            lines.append(f"{name}'s order is what {flag} {' or '.join(fits)} expects")
+        else:
+            lines.append(f"no known collation explains {name}'s order; {flag} any accepts any consistent one")
+    try:
+        explain(steps, replace(order, rules=replace(order.rules, collation=ANY, id_collation=ANY)))
     except ContractViolation as error:
-        return "no collation explains this order: " + error.details.split("; ", 1)[-1]
-    tried = ", ".join(candidate.name for candidate in known)
-    return (
-        f"none of the known collations ({tried}) explains this order; --string-collation any accepts any consistent one"
-    )
+        lines.append("no order at all explains what was seen: " + error.details)
+    return "\n".join(lines)
 
 
 def _show(item: Item, order: ListOrder) -> str:

@@ -4,13 +4,17 @@ A collation is named as the spec's `x-ordering.stringCollation` or `--string-col
 `codepoint`, `utf16`, `ascii-case-insensitive`, `casefold`, `icu:<locale>` (ICU sort keys, what
 PostgreSQL's ICU provider and most databases' Unicode collations compare; a BCP 47 tag, with
 `-u-ks-level1`/`-u-ks-level2` for the accent- or case-insensitive ones), `libc:<locale>` (the
-C library's `strxfrm`, what PostgreSQL's libc provider compares), or `any` (no string order
+C library's `strxfrm`, what PostgreSQL's libc provider compares), a MySQL or MariaDB collation
+by its server name (`utf8mb4_bin`, `utf8mb4_general_ci`, `utf8mb4_unicode_ci`,
+`utf8mb4_uca1400_ai_ci`, `utf8mb4_0900_ai_ci`..., see `MYSQL`), or `any` (no string order
 assumed; the kit then only requires one consistent order, see `order_evidence`).
 """
 
 from __future__ import annotations
 
 import locale
+import os
+import re
 import string
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Final
+
+from contract_tests.spec.mysql import general_ci_weights, padded
 
 ANY: Final = "any"
 COLLATIONS: Final[dict[str, Callable[[str], Any]]] = {
@@ -32,6 +38,26 @@ COLLATIONS: Final[dict[str, Callable[[str], Any]]] = {
     # Full Unicode case folding ("Straße" == "STRASSE"); folded-equal strings tie, as in a
     # case-insensitive collation or `ORDER BY lower(name)`.
     "casefold": lambda text: text.casefold(),
+}
+# MySQL's and MariaDB's collations, by the names the servers give them. All but the `_nopad_`
+# ones pad with spaces. The UCA ones are ICU's root order at primary strength (case and accents
+# ignored), which is MariaDB's `uca1400_ai_ci` exactly; `unicode_ci` is UCA 4.0.0, where `Æ`,
+# `Đ`, `Ħ`, `Ł` and `Ø` are letters of their own and characters beyond the BMP all weigh the
+# same (ICU is tailored so; letters Unicode added or split later, such as Cyrillic ones with
+# diacritics, still differ); `0900_ai_ci` is MySQL 8's UCA 9.0.0, modelled as ICU's root.
+UNICODE_CI_RULES: Final = "&a < æ <<< Æ &d < đ <<< Đ &h < ħ <<< Ħ &l < ł <<< Ł &o < ø <<< Ø"
+MYSQL: Final[dict[str, tuple[str, bool]]] = {
+    # name: (model, pads with spaces)
+    "utf8mb4_bin": ("codepoint", True),
+    "utf8mb4_nopad_bin": ("codepoint", False),
+    "utf8mb4_general_ci": ("general", True),
+    "utf8mb4_general_nopad_ci": ("general", False),
+    "utf8mb4_unicode_ci": ("unicode", True),
+    "utf8mb4_unicode_nopad_ci": ("unicode", False),
+    "utf8mb4_uca1400_ai_ci": ("uca", True),
+    "utf8mb4_uca1400_nopad_ai_ci": ("uca", False),
+    "uca1400_ai_ci": ("uca", True),
+    "utf8mb4_0900_ai_ci": ("uca", False),
 }
 PROVIDERS: Final = ("icu", "libc")
 # The C library's locales a failed order is also tried against, when installed.
@@ -60,14 +86,15 @@ class Collation:
 
 def check_name(name: str) -> None:
     """Raise `CollationError` unless `name` is a collation name in the accepted form (nothing is loaded)."""
-    if name == ANY or name in COLLATIONS:
+    if name == ANY or name in COLLATIONS or name in MYSQL:
         return
     provider, _, locale_name = name.partition(":")
     if provider in PROVIDERS and locale_name:
         return
     raise CollationError(
         f"unknown string collation {name!r}: use one of {', '.join([*COLLATIONS, ANY])},"
-        " icu:<locale> (e.g. icu:und, icu:en-US) or libc:<locale> (e.g. libc:en_US.UTF-8)"
+        f" a MySQL/MariaDB collation ({', '.join(MYSQL)}), icu:<locale> (e.g. icu:und, icu:en-US)"
+        " or libc:<locale> (e.g. libc:en_US.UTF-8)"
     )
 
 
@@ -79,15 +106,29 @@ def collation(name: str) -> Collation:
         return Collation(name, None)
     if name in COLLATIONS:
         return Collation(name, COLLATIONS[name])
+    if name in MYSQL:
+        key = _mysql_key(name)
+        return Collation(name, lru_cache(maxsize=1 << 16)(key))
     provider, _, locale_name = name.partition(":")
     key = _icu_key(locale_name) if provider == "icu" else _libc_key(locale_name)
     # Real sort keys are dear to make and lists repeat names: keep the recent ones.
     return Collation(name, lru_cache(maxsize=1 << 16)(key))
 
 
-def candidates(requested: str) -> list[Collation]:
-    """The known collations available here, to tell a user which one explains a server's order."""
-    names = [*COLLATIONS, "icu:und", requested, *(f"libc:{name}" for name in LIBC_CANDIDATES)]
+def candidates(*requested: str) -> list[Collation]:
+    """The known collations available here, to tell a user which one explains a server's order.
+
+    ICU's root and its `en-US`, the C library's common locales, the locale this machine's
+    environment names (as `libc:` and as `icu:`), MySQL's and MariaDB's, and those `requested`.
+    """
+    libc = [*LIBC_CANDIDATES]
+    icu = ["icu:und", "icu:en-US"]
+    here = environment_locale()
+    if here is not None:
+        libc.append(here)
+        icu.append("icu:" + here.split(".", 1)[0].replace("_", "-"))
+    mysql = [name for name in MYSQL if name != "uca1400_ai_ci"]  # utf8mb4_uca1400_ai_ci's other name
+    names = [*COLLATIONS, *icu, *requested, *(f"libc:{name}" for name in libc), *mysql]
     found = []
     for name in dict.fromkeys(names):
         if name == ANY:
@@ -99,14 +140,70 @@ def candidates(requested: str) -> list[Collation]:
     return found
 
 
-def _icu_key(tag: str) -> Callable[[str], Any]:
+def environment_locale() -> str | None:
+    """The locale the environment collates in (`LC_ALL`, `LC_COLLATE`, `LANG`), unless it is C or POSIX."""
+    for variable in ("LC_ALL", "LC_COLLATE", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return None if value.split(".", 1)[0] in ("C", "POSIX") else value
+    return None
+
+
+def _mysql_key(name: str) -> Callable[[str], Any]:
+    model, pads = MYSQL[name]
+    if model == "codepoint":
+        return (lambda text: padded([ord(char) for char in text])) if pads else COLLATIONS["codepoint"]
+    if model == "general":
+        return (
+            (lambda text: padded(general_ci_weights(text))) if pads else (lambda text: tuple(general_ci_weights(text)))
+        )
+    icu = _pyicu(name)
+    collator = (
+        icu.RuleBasedCollator(UNICODE_CI_RULES)
+        if model == "unicode"
+        else icu.Collator.createInstance(icu.Locale.getRoot())
+    )
+    space = _primaries(icu, collator, " ")
+
+    def weights(text: str) -> list[int]:
+        # UCA 4.0.0 as MariaDB implements it gives every character beyond the BMP one weight.
+        return _primaries(icu, collator, _BEYOND_BMP.sub("\ufffd", text) if model == "unicode" else text)
+
+    if pads:
+        return lambda text: padded(weights(text), space=space[0])
+    return lambda text: tuple(weights(text))
+
+
+def _primaries(icu: Any, collator: Any, text: str) -> list[int]:
+    """The primary weights of `text`'s collation elements (ignorables left out), in 16-bit units.
+
+    Compared as sequences they order as ICU's primary strength does; unlike sort keys, they
+    let PAD SPACE compare a string's end with the space weight.
+    """
+    elements = collator.createCollationElementIterator(text)
+    found = []
+    while (element := elements.next()) != icu.CollationElementIterator.NULLORDER:
+        if primary := icu.CollationElementIterator.primaryOrder(element):
+            found.append(primary)
+    return found
+
+
+_BEYOND_BMP: Final = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _pyicu(name: str) -> Any:
     try:
         import icu
     except ImportError:
         raise CollationError(
-            f"icu:{tag} needs PyICU, which is not installed: pip install 'flexportal-mock[icu]'"
+            f"{name} needs PyICU, which is not installed: pip install 'flexportal-mock[icu]'"
             " (it builds against the system's ICU: Debian's libicu-dev and pkg-config)"
         ) from None
+    return icu
+
+
+def _icu_key(tag: str) -> Callable[[str], Any]:
+    icu = _pyicu(f"icu:{tag}")
     tag = tag.removesuffix(_PG_ICU_SUFFIX).replace("_", "-")
     try:
         where = icu.Locale.forLanguageTag(tag)

@@ -43,12 +43,13 @@ class Filter:
 
 @dataclass(frozen=True, slots=True)
 class Ordering:
-    """How a list is ordered: sort value under `collation`, then `tie_breaker` in `tie_direction`."""
+    """How a list is ordered: sort value under `collation`, then `tie_breaker` under `id_collation`."""
 
     tie_breaker: str
     tie_direction: str
     collation: str
     field_types: dict[str, str]
+    id_collation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +139,11 @@ def contract_from_spec(spec: dict[str, Any]) -> Contract:
     if set(field_types) != set(sort["enum"]) or not set(field_types.values()) <= set(FIELD_TYPES):
         raise SpecError(f"x-ordering.fields must give each of {sort['enum']} one of the types {FIELD_TYPES}")
     try:
-        check_name(rules["stringCollation"])
+        for key in ("stringCollation", "tieBreakerCollation"):
+            if key in rules:
+                check_name(rules[key])
     except CollationError as error:
-        raise SpecError(f"x-ordering.stringCollation: {error}") from None
+        raise SpecError(f"x-ordering.{key}: {error}") from None
     if set(order["enum"]) != {"asc", "desc"}:
         raise SpecError(f"the order parameter must take 'asc' and 'desc', not {order['enum']}")
 
@@ -173,6 +176,8 @@ def contract_from_spec(spec: dict[str, Any]) -> Contract:
             tie_direction=rules["tieBreakerDirection"],
             collation=rules["stringCollation"],
             field_types=field_types,
+            # The tie-breaker's own collation, when the spec states one (else the sort fields' applies).
+            id_collation=rules.get("tieBreakerCollation"),
         ),
         list_statuses=_statuses(list_op),
         get_statuses=_statuses(get_op),

@@ -2,7 +2,8 @@
 
 Built from the spec's `x-ordering` (or a user's override of its collation or tie-breaker
 direction), independently of any server code: sort value first, compared by the field's type
-(strings by the collation of `collations`), then the tie-breaker.
+(strings by the sort fields' collation), then the tie-breaker (by its own collation: an id
+column is often binary while the names are linguistic).
 """
 
 from __future__ import annotations
@@ -57,7 +58,13 @@ class ListOrder:
 
     @property
     def collation(self) -> Collation:
+        """The sort fields' string order."""
         return collation(self.rules.collation)
+
+    @property
+    def id_collation(self) -> Collation:
+        """The tie-breaker's string order: its own, else the sort fields'."""
+        return collation(self.rules.id_collation or self.rules.collation)
 
     @property
     def string_sort(self) -> bool:
@@ -81,17 +88,16 @@ class ListOrder:
     def tie_value(self, item: Item) -> Any:
         """The item's tie-breaker (a string, such as customerId) as it compares: collated, then by code point.
 
-        The spec's collation covers every string, the tie-breaker too; ids equal under a folding
-        collation are still told apart, so that the order stays total.
+        Ids equal under a folding collation are still told apart, so that the order stays total.
         """
         tie = item[self.rules.tie_breaker]
-        return self._collated(tie), tie
+        return self._collated(tie, self.id_collation), tie
 
-    def _collated(self, text: str) -> Any:
-        key = self.collation.key
-        if key is None:
-            raise ValueError(f"collation {self.rules.collation!r} assumes no string order to compare by")
-        return key(text)
+    def _collated(self, text: str, by: Collation | None = None) -> Any:
+        used = by or self.collation
+        if used.key is None:
+            raise ValueError(f"collation {used.name!r} assumes no string order to compare by")
+        return used.key(text)
 
     @property
     def tie_descending(self) -> bool:
@@ -117,4 +123,5 @@ class ListOrder:
         return (
             f"{self.sort_by} {direction} ({self.rules.field_types[self.sort_by]}, collation {self.rules.collation}),"
             f" then {self.rules.tie_breaker} {tie}"
+            + (f" (collation {self.rules.id_collation})" if self.rules.id_collation else "")
         )

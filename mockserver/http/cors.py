@@ -1,4 +1,14 @@
-"""Cross-origin access, so that a browser app served from another origin can call the mock."""
+"""Cross-origin access, so that a browser app served from another origin can call every operation of the mock.
+
+A browser asks before a cross-origin request that is not "simple" (a `PATCH`, a `DELETE`, a JSON
+`POST`, or any request carrying `Authorization` or `Tenant-ID`): an `OPTIONS` *preflight* naming
+the method and headers it means to send. `preflight` decides it, and `response_headers` gives the
+headers every other answer carries; the middleware and the fast path (`fastpath.py`) both call
+`response_headers`, so the two ways an answer leaves say the same.
+
+A preflight the mock refuses (an origin `--cors-origin` leaves out, a method it serves nowhere) is
+answered `400 BAD_REQUEST` in the error envelope, its message saying what was refused and why.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +16,51 @@ from collections.abc import Sequence
 from typing import Final
 
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.domain.defaults import ANY_ORIGIN
+from mockserver.domain.errors import BadRequest
+from mockserver.http.responses import error_response
 
-__all__ = ["EXPOSED_HEADERS", "cors_middleware", "simple_response_headers"]
+__all__ = [
+    "ALLOWED_METHODS",
+    "EXPOSED_HEADERS",
+    "MAX_AGE",
+    "CorsMiddleware",
+    "cors_middleware",
+    "preflight",
+    "response_headers",
+]
+
+ALLOWED_METHODS: Final = ("GET", "HEAD", "PATCH", "POST", "DELETE")
+"""Every method the mock serves: the API's reads, Update Customer, and the control endpoints."""
 
 EXPOSED_HEADERS: Final = ("Retry-After", "WWW-Authenticate", "Allow")
 """Response headers a client reads beyond those CORS always lets through (Content-Type and the like)."""
+
+MAX_AGE: Final = 600
+"""Seconds a browser may keep a preflight's answer."""
+
 _EXPOSED: Final = ", ".join(EXPOSED_HEADERS).encode()
+_METHODS: Final = ", ".join(ALLOWED_METHODS).encode()
+_PREFLIGHT_VARY: Final = (
+    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
+)
+
+_EMPTY: Final = (b"content-length", b"0")
+
+Head = list[tuple[bytes, bytes]]
 
 
-def cors_middleware(origins: Sequence[str]) -> Middleware:
-    """Starlette's CORS middleware for `origins` (`*`: any), for the API's GET operations.
-
-    Any request header may be sent (`Authorization`, `Tenant-ID`, `Prefer` and whatever else an
-    app adds), preflights are cached for ten minutes, and pages on public origins may call a mock
-    on a developer's machine (Private Network Access).
-    """
-    return Middleware(
-        CORSMiddleware,
-        allow_origins=list(origins),
-        allow_methods=["GET", "HEAD"],
-        allow_headers=["*"],
-        expose_headers=list(EXPOSED_HEADERS),
-        allow_private_network=True,
-        max_age=600,
-    )
+def _allows(origins: Sequence[str], origin: str) -> bool:
+    return ANY_ORIGIN in origins or origin in origins
 
 
-def simple_response_headers(origins: Sequence[str], origin: str | None) -> list[tuple[bytes, bytes]]:
-    """The raw headers `cors_middleware(origins)` adds to an answer that is not a preflight, asked from `origin`.
+def response_headers(origins: Sequence[str], origin: str | None) -> Head:
+    """The raw headers an answer that is not a preflight carries, asked from `origin` (`None`: no `Origin` sent).
 
-    For the fast path, which answers before the middleware would see the answer; the tests hold
-    both to the same bytes.
+    Any origin gets `*`; with `--cors-origin` only a listed origin is named back. Either way the
+    answer varies by `Origin`, so a cache never serves one origin's answer to another.
     """
     if origin is None:
         return [(b"vary", b"Origin")]
@@ -51,3 +72,81 @@ def simple_response_headers(origins: Sequence[str], origin: str | None) -> list[
         headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
     headers.append((b"vary", b"Origin"))
     return headers
+
+
+def preflight(
+    origins: Sequence[str], origin: str, method: str, requested_headers: str | None, private_network: bool
+) -> tuple[Head, BadRequest | None]:
+    """The answer to a preflight: its CORS headers, and the refusal when the request it announces may not be sent.
+
+    Any request header is allowed (the API's `Authorization`, `Tenant-ID`, `Prefer` and
+    `Content-Type`, and whatever else an app adds): they are named back as asked. Pages on public
+    origins may call a mock on a developer's machine (Private Network Access).
+    """
+    headers: Head = [(b"vary", _PREFLIGHT_VARY)]
+    refusals = []
+    if not _allows(origins, origin):
+        listed = ", ".join(origins)
+        refusals.append(f"origin {origin!r} is not one this mock lets in (--cors-origin: {listed})")
+    elif ANY_ORIGIN in origins:
+        headers.append((b"access-control-allow-origin", b"*"))
+    else:
+        headers.append((b"access-control-allow-origin", origin.encode("latin-1")))
+    if method not in ALLOWED_METHODS:
+        refusals.append(f"method {method!r} is not one this mock serves ({', '.join(ALLOWED_METHODS)})")
+    headers += [(b"access-control-allow-methods", _METHODS), (b"access-control-max-age", str(MAX_AGE).encode())]
+    if requested_headers is not None:
+        headers.append((b"access-control-allow-headers", requested_headers.encode("latin-1")))
+    if private_network:
+        headers.append((b"access-control-allow-private-network", b"true"))
+    if refusals:
+        return headers, BadRequest("CORS preflight refused: " + "; ".join(refusals))
+    return headers, None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+class CorsMiddleware:
+    """Answers preflights and adds the CORS headers to every other answer, for `origins` (`*`: any)."""
+
+    def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
+        self.app = app
+        self.origins = tuple(origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        origin = _header(scope, b"origin")
+        method = _header(scope, b"access-control-request-method")
+        if origin is not None and scope["method"] == "OPTIONS" and method is not None:
+            private = _header(scope, b"access-control-request-private-network") is not None
+            headers, refusal = preflight(
+                self.origins, origin, method, _header(scope, b"access-control-request-headers"), private
+            )
+            if refusal is None:
+                await send({"type": "http.response.start", "status": 200, "headers": [*headers, _EMPTY]})
+                await send({"type": "http.response.body", "body": b""})
+            else:
+                response = error_response(refusal)
+                response.raw_headers += headers
+                await response(scope, receive, send)
+            return
+        extra = response_headers(self.origins, origin)
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
+
+
+def cors_middleware(origins: Sequence[str]) -> Middleware:
+    """The CORS middleware for `origins` (`*`: any), for every operation the mock serves."""
+    return Middleware(CorsMiddleware, origins=origins)

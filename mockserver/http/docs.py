@@ -3,7 +3,9 @@
 Swagger UI's files come from the `swagger-ui-py` package and are served by the mock itself under
 `/docs/assets/`, so the page works without a network. The page reads `/docs/openapi.json`: the
 contract with its `servers` pointed at the mock that serves it, so "Try it out" calls this mock
-on whatever address and port it listens.
+on whatever address and port it listens, and a request from the page is same-origin (Update
+Customer's `PATCH` too). The page opens on the operations: a small plugin moves the contract's
+long description below them.
 """
 
 from __future__ import annotations
@@ -39,9 +41,38 @@ PAGE: Final = """<!DOCTYPE html>
 </html>
 """
 
-INIT: Final = """window.ui = SwaggerUIBundle({
+INIT: Final = """// The contract's long description goes below the operations, so that the first screen shows
+// the servers, Authorize and the operations; the title and summary stay on top.
+const descriptionBelowOperations = (system) => ({
+  statePlugins: {
+    spec: { wrapSelectors: { selectInfoDescriptionField: () => () => null } },
+  },
+  wrapComponents: {
+    operations: (Operations, system) => (props) => {
+      const React = system.React;
+      const Markdown = system.getComponent("Markdown", true);
+      const description = system.specSelectors.info().get("description");
+      return React.createElement(
+        "div",
+        null,
+        React.createElement(Operations, props),
+        description
+          ? React.createElement(
+              "section",
+              { className: "info api-description", id: "api-description" },
+              React.createElement("h3", null, "About this API"),
+              React.createElement(Markdown, { source: description }),
+            )
+          : null,
+      );
+    },
+  },
+});
+
+window.ui = SwaggerUIBundle({
   url: "/docs/openapi.json",
   dom_id: "#swagger-ui",
+  plugins: [descriptionBelowOperations],
   deepLinking: true,
   displayRequestDuration: true,
   persistAuthorization: true,

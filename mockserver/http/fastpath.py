@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.domain.errors import ApiError, internal_failure
 from mockserver.http.accesslog import LOGGER, log_request
-from mockserver.http.cors import simple_response_headers
+from mockserver.http.cors import response_headers
 from mockserver.http.endpoints import CustomerEndpoints
 from mockserver.http.limits import size_error
 from mockserver.http.request import RawHeaders, header_values
@@ -119,7 +119,7 @@ class FastPath:
             await _send(send, *_error_parts(internal_failure()))
             raise
         if self._cors_origins:
-            headers += simple_response_headers(self._cors_origins, _origin(scope["headers"]))
+            headers += response_headers(self._cors_origins, _origin(scope["headers"]))
         return await _send(send, status, headers, body)
 
     async def _operate(self, scope: Scope) -> bytes:

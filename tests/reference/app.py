@@ -2,8 +2,8 @@
 
 Checks run in the documented order: path and method, authentication, tenant, query
 parameters, cursor (for Update Customer, after the tenant: the body, then the customer).
-Database work runs on Starlette's thread pool through a psycopg connection pool the caller
-owns, so the app itself holds no connection and starts nothing.
+Database work runs on Starlette's thread pool through a `Store` the caller owns (PostgreSQL's
+or MariaDB's), so the app itself holds no connection and starts nothing.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import re
 from typing import Any, Final
 
 import orjson
-import psycopg
-from psycopg import sql
-from psycopg_pool import ConnectionPool
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -38,16 +35,9 @@ from tests.reference.errors import (
     UnknownTenant,
     envelope,
 )
-from tests.reference.listing import (
-    ListQuery,
-    Position,
-    cursor_value,
-    page_statement,
-    parse_query,
-    position_of,
-    single_values,
-)
-from tests.reference.updates import apply_patch, parse_patch, patch_validator
+from tests.reference.listing import ListQuery, Position, cursor_value, parse_query, position_of, single_values
+from tests.reference.store import Row, Store
+from tests.reference.updates import parse_patch, patch_validator
 
 
 class _JSON(JSONResponse):
@@ -61,45 +51,27 @@ TENANT: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
 MAX_QUERY: Final = 12 * 1024
 
 
-def create_app(deployment: Deployment, pool: ConnectionPool[Any]) -> Starlette:
-    """The API of `deployment`, reading and writing through `pool`."""
+def create_app(deployment: Deployment, store: Store) -> Starlette:
+    """The API of `deployment`, reading and writing through `store`."""
     validator = patch_validator()
-    customer_table = sql.SQL("{}.customers").format(sql.Identifier(deployment.schema))
 
-    def known_tenant(connection: psycopg.Connection[Any], tenant: str) -> None:
-        found = connection.execute(
-            sql.SQL("SELECT 1 FROM {}.tenants WHERE tenant_id = %s").format(sql.Identifier(deployment.schema)), [tenant]
-        ).fetchone()
-        if found is None:
+    def known_tenant(tenant: str) -> None:
+        if not store.known_tenant(tenant):
             raise UnknownTenant(f"unknown tenant {tenant!r}")
 
     def list_page(tenant: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-        with pool.connection() as connection:
-            known_tenant(connection, tenant)
-            query = parse_query(pairs)
-            position = None
-            if query.cursor is not None:
-                payload = cursors.read(
-                    query.cursor, deployment.cursor_secret, verify=deployment.cursors != "unverified"
-                )
-                position = position_of(payload, query, tenant, offsets=deployment.cursors == "offset")
-            # Read before the page, so that no write the first page missed is counted as seen by it.
-            snapshot = position.snapshot if position is not None else current_revision(connection)
-            statement, params = page_statement(deployment, tenant, query, position)
-            rows = connection.execute(statement, params).fetchall()
+        known_tenant(tenant)
+        query = parse_query(pairs)
+        position = None
+        if query.cursor is not None:
+            payload = cursors.read(query.cursor, deployment.cursor_secret, verify=deployment.cursors != "unverified")
+            position = position_of(payload, query, tenant, offsets=deployment.cursors == "offset")
+        latest, rows = store.page(tenant, query, position)
+        snapshot = position.snapshot if position is not None else latest
         return page_body(tenant, query, position, snapshot, rows)
 
-    def current_revision(connection: psycopg.Connection[Any]) -> int:
-        row = connection.execute(
-            sql.SQL("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {}.revisions").format(
-                sql.Identifier(deployment.schema)
-            )
-        ).fetchone()
-        assert row is not None
-        return int(row[0])
-
     def page_body(
-        tenant: str, query: ListQuery, position: Position | None, snapshot: int, rows: list[Any]
+        tenant: str, query: ListQuery, position: Position | None, snapshot: int, rows: list[Row]
     ) -> dict[str, Any]:
         shown, has_more = rows[: query.limit], len(rows) > query.limit
         next_cursor = None
@@ -120,23 +92,18 @@ def create_app(deployment: Deployment, pool: ConnectionPool[Any]) -> Starlette:
         }
 
     def customer(tenant: str, customer_id: str, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-        with pool.connection() as connection:
-            known_tenant(connection, tenant)
-            single_values(pairs, ())
-            statement = sql.SQL("SELECT {} FROM {} WHERE tenant_id = %s AND customer_id = %s").format(
-                sql.SQL(", ").join(sql.Identifier(column.name) for column in COLUMNS), customer_table
-            )
-            row = connection.execute(statement, [tenant, customer_id]).fetchone()
+        known_tenant(tenant)
+        single_values(pairs, ())
+        row = store.customer(tenant, customer_id)
         if row is None:
             raise CustomerNotFound(f"no customer {customer_id!r} in tenant {tenant!r}")
         return {"customer": render(row, detail=True)}
 
     def update(tenant: str, customer_id: str, request: Request, body: bytes) -> dict[str, Any]:
-        with pool.connection() as connection:
-            known_tenant(connection, tenant)
-            single_values(request.query_params.multi_items(), ())
-            patch = parse_patch(body, request.headers.get("content-type"), validator)
-            return {"customer": apply_patch(connection, deployment.schema, tenant, customer_id, patch)}
+        known_tenant(tenant)
+        single_values(request.query_params.multi_items(), ())
+        patch = parse_patch(body, request.headers.get("content-type"), validator)
+        return {"customer": render(store.update(tenant, customer_id, patch), detail=True)}
 
     async def list_customers(request: Request) -> Response:
         tenant = _caller(request, deployment)

@@ -2,7 +2,8 @@
 
 The text columns a list orders by (the names, the email and the customer id that breaks
 ties) are created in the collation the team chose, as a database's default collation would
-give them; the tenant id and the email lookup key stay in "C", since emails match
+give them, or the id in one of its own (often "C", binary, while the names are linguistic);
+the tenant id and the email lookup key stay in "C", since emails match
 ASCII-case-insensitively whatever the sort collation is.
 """
 
@@ -16,7 +17,7 @@ from psycopg import sql
 
 from tests.reference.customers import COLUMNS, SQL_TYPES, row_of
 
-SORTED_TEXT: Final = frozenset({"customer_id", "email", "first_name", "last_name"})
+SORTED_TEXT: Final = frozenset({"email", "first_name", "last_name"})
 NOT_NULL: Final = frozenset(column.name for column in COLUMNS if column.required) - {"customer_margin_percent"}
 SORT_INDEXES: Final = (
     "created_at",
@@ -28,13 +29,22 @@ SORT_INDEXES: Final = (
 )
 
 
-def create_tables(connection: psycopg.Connection[Any], schema: str, collation: str) -> None:
-    """Create `schema` with the tenants, customers and revision counter, sortable text in `collation`."""
+def create_tables(
+    connection: psycopg.Connection[Any], schema: str, collation: str, id_collation: str | None = None
+) -> None:
+    """Create `schema` with the tenants, customers and revision counter.
+
+    The sortable text is in `collation`, the customer id in `id_collation` (default: the same).
+    """
     columns = []
     for column in COLUMNS:
         declared: sql.Composable = sql.SQL(SQL_TYPES[column.kind])
         if column.kind == "text":
-            chosen = collation if column.name in SORTED_TEXT else "C"
+            chosen = "C"
+            if column.name in SORTED_TEXT:
+                chosen = collation
+            elif column.name == "customer_id":
+                chosen = id_collation or collation
             declared = sql.SQL("{} COLLATE {}").format(declared, sql.Identifier(chosen))
         if column.name in NOT_NULL:
             declared = sql.SQL("{} NOT NULL").format(declared)

@@ -10,13 +10,11 @@ never shows a customer twice, even one that moved in the order.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
-
-from psycopg import sql
 
 from tests.reference.customers import BY_FIELD, COLUMNS
 from tests.reference.deployment import Deployment
@@ -158,49 +156,56 @@ def _sort_value(sort_by: str, raw: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """What the SQL of a page says differently in PostgreSQL and MariaDB."""
+
+    quote: Callable[[str], str]
+    # The email filter: `email_key` (the email, ASCII letters lowered) against the %s parameter.
+    email_equals: str
+    # The bug `email_match="ilike-prefix"`: a case-insensitive prefix match.
+    email_prefix: str
+    email_parameter: Callable[[str], str] = str
+
+
 def page_statement(
-    deployment: Deployment, tenant: str, query: ListQuery, position: Position | None
-) -> tuple[sql.Composed, list[Any]]:
+    deployment: Deployment, tenant: str, query: ListQuery, position: Position | None, dialect: Dialect
+) -> tuple[str, list[Any]]:
     """The SELECT of one page (`limit + 1` rows of `COLUMNS`) and its parameters."""
-    column = sql.Identifier(BY_FIELD[query.sort_by].name)
-    conditions: list[sql.Composable] = [sql.SQL("tenant_id = %s")]
+    column = dialect.quote(BY_FIELD[query.sort_by].name)
+    conditions = ["tenant_id = %s"]
     params: list[Any] = [tenant]
     for name, value in query.filters:
         if name == "status":
-            conditions.append(sql.SQL("status = %s"))
+            conditions.append("status = %s")
             params.append(value)
         elif name == "customerType":
-            conditions.append(sql.SQL("customer_type = %s"))
+            conditions.append("customer_type = %s")
             params.append(value)
         elif name == "hasActiveRentals":
-            conditions.append(sql.SQL("total_devices_rented > 0" if value == "true" else "total_devices_rented = 0"))
+            conditions.append("total_devices_rented > 0" if value == "true" else "total_devices_rented = 0")
         elif deployment.email_match == "ilike-prefix":
-            conditions.append(sql.SQL("email ILIKE %s"))
+            conditions.append(dialect.email_prefix)
             params.append(value + "%")
         else:
-            conditions.append(sql.SQL('email_key = lower(%s::text COLLATE "C")'))
-            params.append(value)
+            conditions.append(dialect.email_equals)
+            params.append(dialect.email_parameter(value))
     if position is not None:
-        conditions.append(sql.SQL("revision <= %s"))
+        conditions.append("revision <= %s")
         params.append(position.snapshot)
         if position.after is not None:
-            beyond = sql.SQL("<" if query.descending else ">")
+            beyond = "<" if query.descending else ">"
             if deployment.keyset_tie_breaker:
-                conditions.append(sql.SQL("({}, customer_id) {} (%s, %s)").format(column, beyond))
+                conditions.append(f"({column}, customer_id) {beyond} (%s, %s)")
                 params.extend(position.after)
             else:
-                conditions.append(sql.SQL("{} {} %s").format(column, beyond))
+                conditions.append(f"{column} {beyond} %s")
                 params.append(position.after[0])
-    direction = sql.SQL("DESC" if query.descending else "ASC")
-    statement = sql.SQL(
-        "SELECT {columns} FROM {schema}.customers WHERE {conditions}"
-        " ORDER BY {column} {direction}, customer_id {direction} LIMIT %s OFFSET %s"
-    ).format(
-        columns=sql.SQL(", ").join(sql.Identifier(c.name) for c in COLUMNS),
-        schema=sql.Identifier(deployment.schema),
-        conditions=sql.SQL(" AND ").join(conditions),
-        column=column,
-        direction=direction,
+    direction = "DESC" if query.descending else "ASC"
+    columns = ", ".join(dialect.quote(c.name) for c in COLUMNS)
+    statement = (
+        f"SELECT {columns} FROM {dialect.quote(deployment.schema)}.customers WHERE {' AND '.join(conditions)}"
+        f" ORDER BY {column} {direction}, customer_id {direction} LIMIT %s OFFSET %s"
     )
     params.extend([query.limit + 1, position.offset if position is not None else 0])
     return statement, params

@@ -6,7 +6,7 @@ advances, and the row takes a new revision so that traversals begun before it le
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -16,7 +16,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from psycopg import sql
 
-from tests.reference.customers import BY_FIELD, COLUMNS, render, stored
+from tests.reference.customers import BY_FIELD, COLUMNS, stored
 from tests.reference.errors import (
     Conflict,
     CustomerNotFound,
@@ -61,8 +61,8 @@ def parse_patch(body: bytes, content_type: str | None, validator: Draft202012Val
 
 def apply_patch(
     connection: psycopg.Connection[Any], schema: str, tenant: str, customer_id: str, patch: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Apply `patch` to the customer in one transaction; the customer as it is now (Get Customer's detail)."""
+) -> Sequence[Any]:
+    """Apply `patch` to the customer in one transaction; its row as it is now."""
     table = sql.SQL("{}.customers").format(sql.Identifier(schema))
     with connection.transaction():
         current = connection.execute(
@@ -96,4 +96,4 @@ def apply_patch(
         except psycopg.errors.UniqueViolation:
             raise EmailInUse(f"another customer of tenant {tenant!r} has the email {patch.get('email')!r}") from None
     assert row is not None
-    return render(row, detail=True)
+    return row
