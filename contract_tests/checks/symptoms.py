@@ -1,0 +1,81 @@
+"""Every way one example saw the target fail, counted by finding class, reported as one violation.
+
+A property that sends many tries in one example (every edit of a cursor, every fold of an
+email) meets several failure classes at once. Hypothesis keeps only the shortest failing
+example, so the example itself tallies what it met: each class with how many of its tries
+failed that way and one curl line that reproduces it. The tally lives in one example, so
+shrinking, which replays examples, never inflates a count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from contract_tests.violations import ContractViolation, Symptom
+
+__all__ = ["Tally"]
+
+
+@dataclass
+class _Met:
+    finding_class: str
+    kind: str
+    count: int
+    curl: tuple[str, ...]
+
+
+@dataclass
+class Tally:
+    """Tries by kind ("a tampered cursor") and the failures met among them, by class and message."""
+
+    tries: Counter[str] = field(default_factory=Counter)
+    _met: dict[tuple[str, str], _Met] = field(default_factory=dict)
+
+    def tried(self, kind: str) -> None:
+        """One more try of `kind` was made."""
+        self.tries[kind] += 1
+
+    def met(self, finding_class: str, message: str, kind: str, curl: Sequence[str] = ()) -> None:
+        """A try of `kind` failed as `finding_class`; `message` says how, `curl` reproduces the first such try."""
+        seen = self._met.get((finding_class, message))
+        if seen is None:
+            self._met[(finding_class, message)] = _Met(finding_class, kind, 1, tuple(curl))
+        else:
+            seen.count += 1
+
+    @property
+    def symptoms(self) -> list[Symptom]:
+        """What was met, most frequent first (then in the order first met)."""
+        ranked = sorted(enumerate(self._met.items()), key=lambda entry: (-entry[1][1].count, entry[0]))
+        return [
+            Symptom(met.finding_class, message, met.count, self.tries[met.kind], met.curl)
+            for _, ((_, message), met) in ranked
+        ]
+
+    def violation(self, title: str | None = None) -> ContractViolation | None:
+        """One violation listing every symptom ("answered 500 to a tampered cursor: 77 of 185"), or None."""
+        symptoms = self.symptoms
+        if not symptoms:
+            return None
+        headline = symptoms[0]
+        classes = {symptom.finding_class for symptom in symptoms}
+        others = f" (and {len(classes) - 1} other failure class{'es' if len(classes) > 2 else ''})"
+        lines = [
+            f"{symptom.message}: {symptom.count} of {symptom.tries} [{symptom.finding_class}]"
+            + "".join(f"\n    {line}" for line in symptom.curl)
+            for symptom in symptoms
+        ]
+        return ContractViolation(
+            (title or headline.message) + (others if len(classes) > 1 else ""),
+            "\n".join(lines),
+            finding_class=headline.finding_class,
+            symptoms=symptoms,
+        )
+
+    def check(self, title: str | None = None) -> None:
+        """Raise the violation, if anything was met."""
+        violation = self.violation(title)
+        if violation is not None:
+            raise violation
