@@ -215,6 +215,75 @@ class _OffsetCursors(OverlaidStore):
         return Page(positions=shown, has_more=len(positions) > query.limit)
 
 
+class _OffsetInsideTies(OverlaidStore):
+    """A cursor paginator's pages: after the last sort value shown, skip the customers with that value already shown.
+
+    What it remembers per cursor is (value, customers with that value shown), read against the
+    data as it is when the next page is asked for, with no snapshot: a tie member that leaves the
+    list or the group in between makes it skip an unchanged one.
+    """
+
+    def __init__(self, base: TenantStore) -> None:
+        super().__init__(base)
+        self._ties: dict[SortKey, tuple[Any, int]] = {}
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        everything = super().page(query._replace(limit=len(self) + 1), None).positions
+        values = [self.key_of(position, query.sort_by)[0] for position in everything]
+        start = 0
+        if after is not None:
+            value, shown = self._ties.get(after, (after[0], 1))
+            group = next(
+                (index for index, v in enumerate(values) if (v <= value if query.descending else v >= value)),
+                len(values),
+            )
+            start = group + shown
+        positions = everything[start : start + query.limit + 1]
+        listed = positions[: query.limit]
+        if listed:
+            last = start + len(listed) - 1
+            group = values.index(values[last])
+            self._ties[self.key_of(listed[-1], query.sort_by)] = (values[last], last - group + 1)
+        return Page(positions=listed, has_more=len(positions) > query.limit)
+
+
+class _BookmarkCursors(OverlaidStore):
+    """Keyset pages after the bookmark the cursor names, read as the data is now: no traversal snapshot."""
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        return super().page(query, after, None)
+
+
+def _serving(overlay: type[OverlaidStore]) -> Callable[[Settings], ASGIApp]:
+    def factory(settings: Settings) -> ASGIApp:
+        app = create_app(settings)
+        served_state(app).overlay = overlay
+        served_state(app).reset()
+        return app
+
+    return factory
+
+
+class _RefusePatches:
+    """Refuses every Update Customer with 422, as a deployment whose schema rejects the kit's patches would."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "PATCH":
+            body = orjson.dumps({"error": {"code": "VALIDATION_ERROR", "message": "this field cannot be changed"}})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 422, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def _every_patch_refused(settings: Settings) -> ASGIApp:
+    return _RefusePatches(create_app(settings))
+
+
 def _offset_cursors(settings: Settings) -> ASGIApp:
     return _serving_offsets(create_app(settings))
 
@@ -390,8 +459,12 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+offset_inside_tie_groups = _serving(_OffsetInsideTies)
+bookmark_cursors_under_writes = _serving(_BookmarkCursors)
 # Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
 offset_cursors_without_controls = _offset_cursors_without_controls
+# Not in CAUGHT_BY: refused writes leave the property not checked (tests/test_kit_writes.py).
+every_patch_refused = _every_patch_refused
 cursor_signature_never_checked = _signature_never_checked
 unsigned_query_string_cursors = _query_string_cursors
 server_error_on_some_tampered_cursors = _server_error_on_some_tampered_cursors
@@ -412,6 +485,8 @@ CAUGHT_BY = {
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",
     "offset_cursors_under_writes": "test_pagination_under_change",
+    "offset_inside_tie_groups": "test_pagination_under_change",
+    "bookmark_cursors_under_writes": "test_pagination_under_change",
     "cursor_signature_never_checked": "test_cursor_forgery",
     "unsigned_query_string_cursors": "test_cursor_forgery",
     "server_error_on_some_tampered_cursors": "test_cursor_robustness",

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contract_tests.run.plan import NEEDS, PLANS, PREFLIGHT, plan
 from tests.kit_runs import SECRET, kit
 from tests.serving import running_mock
 
@@ -69,3 +70,43 @@ def test_a_change_that_cannot_be_put_back_is_listed() -> None:
     result = kit("--app", "tests.kit_faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY)
     assert "NOT RESTORED cus_" in result.stdout, result.stdout[-3000:]
     assert "answered 403" in result.stdout
+
+
+def starter_share() -> list[str]:
+    """The budget and page cap with which one property gets what a whole `--plan starter` run gives it.
+
+    Run alone (`-k`), the property would get the plan's whole budget; this gives it its share of
+    a full run instead, plus the requests made before any property and the reserve for undos.
+    """
+    starter = plan(list(NEEDS), PLANS["starter"].max_requests, max_pages=25, examples=12, writes=True)
+    budget = starter.shares[PROPERTY] + PREFLIGHT + starter.reserve
+    return ["--max-requests", str(budget), "--max-pages", str(starter.max_pages)]
+
+
+@pytest.mark.parametrize(
+    "variant", ["offset_cursors_under_writes", "offset_inside_tie_groups", "bookmark_cursors_under_writes"]
+)
+def test_write_bugs_are_caught_within_a_starter_plans_share(variant: str) -> None:
+    result = kit("--app", f"tests.kit_variants:{variant}", "-k", PROPERTY, *starter_share())
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert f"FAILED {PROPERTY}: a traversal under writes" in result.stdout
+    expected = {"bookmark_cursors_under_writes": ["duplicate-under-writes"]}.get(
+        variant, ["skipped-under-writes", "duplicate-under-writes"]
+    )
+    for finding_class in expected:
+        assert f"[{finding_class}]" in result.stdout, result.stdout[-3000:]
+
+
+def test_the_correct_mock_passes_within_a_starter_plans_share() -> None:
+    result = kit("-k", PROPERTY, *starter_share())
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "examples checked" in result.stdout
+
+
+def test_refused_writes_leave_the_property_not_checked() -> None:
+    result = kit("--app", "tests.kit_variants:every_patch_refused", "-k", PROPERTY, "-rs")
+    assert result.returncode == 75, result.stdout[-3000:]
+    assert "not checked: the target refused the kit's writes (write-refused)" in result.stdout
+    assert "answered 422 VALIDATION_ERROR" in result.stdout
+    assert f"NOT CHECKED {PROPERTY}: the target refused" in result.stdout
+    assert "0 examples checked" in result.stdout

@@ -24,6 +24,7 @@ class _Met:
     kind: str
     count: int
     curl: tuple[str, ...]
+    example: str
 
 
 @dataclass
@@ -37,11 +38,12 @@ class Tally:
         """One more try of `kind` was made."""
         self.tries[kind] += 1
 
-    def met(self, finding_class: str, message: str, kind: str, curl: Sequence[str] = ()) -> None:
-        """A try of `kind` failed as `finding_class`; `message` says how, `curl` reproduces the first such try."""
+    def met(self, finding_class: str, message: str, kind: str, curl: Sequence[str] = (), example: str = "") -> None:
+        """A try of `kind` failed as `finding_class`; `message` says how, `curl` reproduces the first such try
+        and `example` names what it showed (a customer's id, say)."""
         seen = self._met.get((finding_class, message))
         if seen is None:
-            self._met[(finding_class, message)] = _Met(finding_class, kind, 1, tuple(curl))
+            self._met[(finding_class, message)] = _Met(finding_class, kind, 1, tuple(curl), example)
         else:
             seen.count += 1
 
@@ -62,8 +64,10 @@ class Tally:
         headline = symptoms[0]
         classes = {symptom.finding_class for symptom in symptoms}
         others = f" (and {len(classes) - 1} other failure class{'es' if len(classes) > 2 else ''})"
+        examples = {(met.finding_class, message): met.example for (_, message), met in self._met.items()}
         lines = [
             f"{symptom.message}: {symptom.count} of {symptom.tries} [{symptom.finding_class}]"
+            + (f" (first: {example})" if (example := examples[symptom.finding_class, symptom.message]) else "")
             + "".join(f"\n    {line}" for line in symptom.curl)
             for symptom in symptoms
         ]
