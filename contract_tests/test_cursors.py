@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import string
 
 import pytest
@@ -10,9 +11,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contract_tests.checks import invariants
-from contract_tests.checks.cursor_probes import TAMPER_ACCEPTED, UNSIGNED, Probe, binding_probes, round_robin, verdict
+from contract_tests.checks.cursor_probes import TAMPER_ACCEPTED, UNSIGNED, Probe, binding_probes, verdict
 from contract_tests.checks.forgery import Scalar, forgeries, read_cursor
-from contract_tests.checks.symptoms import Tally
+from contract_tests.checks.symptoms import Tally, first_tries
 from contract_tests.run.kit import Kit
 from contract_tests.spec.contract import Contract
 from contract_tests.spec.queries import Query, queries
@@ -91,9 +92,8 @@ def _send(kit: Kit, probes: list[Probe]) -> Tally:
     """Send `probes`, every kind once before any twice, as many as the property's share affords; tally the answers."""
     tally = Tally()
     share = kit.client.budget.share
-    affordable = len(probes) if share is None else max(1, min(len(probes), int(min(share.left, len(probes)))))
     other = kit.target.other
-    for probe in list(round_robin(probes))[:affordable]:
+    for probe in first_tries(probes, share.left if share is not None else math.inf):
         tally.tried(probe.kind)
         response = kit.list(probe.query, cursor=probe.cursor, credentials=other if probe.other_tenant else None)
         problem = verdict(probe, response.status_code, invariants.body_of(response), kit.contract)

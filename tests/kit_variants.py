@@ -118,6 +118,38 @@ class _EmailMatchesPrefixes(TenantStore):
         return Page(positions=found[: query.limit], has_more=False)
 
 
+class _EmailLowered(TenantStore):
+    """The email filter compares `lower()` of both sides, as a database's lower() does: it folds the Kelvin sign."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if query.email is None:
+            return super().page(query, after)
+        found = [
+            position for position, record in enumerate(self.records()) if record["email"].lower() == query.email.lower()
+        ]
+        return Page(positions=found[: query.limit], has_more=False)
+
+
+# Vowels written with umlauts in the addresses of every fourth customer of `_non_ascii_addresses`.
+_UMLAUTS = str.maketrans({"a": "ä", "o": "ö", "u": "ü"})
+
+
+class _NonAsciiNotFound(OverlaidStore):
+    """Serves non-ASCII addresses (every fourth customer's vowels with umlauts) that its email filter never
+    finds: the filter's value reaches the comparison mangled, as when a driver sends it as Latin-1."""
+
+    def __init__(self, base: TenantStore) -> None:
+        super().__init__(base)
+        for record in base.records()[::4]:
+            local, _, domain = record["email"].partition("@")
+            self.apply(0, {**record, "email": f"{local.translate(_UMLAUTS)}@{domain}"})
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        if query.email is not None and not query.email.isascii():
+            return Page(positions=[], has_more=False)
+        return super().page(query, after, snapshot)
+
+
 class _Rewrite:
     """Wraps the real mock, changing requests before it sees them or responses after."""
 
@@ -459,6 +491,8 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+email_filter_folds_with_lower = _with_store(_EmailLowered)
+non_ascii_addresses_not_found = _serving(_NonAsciiNotFound)
 offset_inside_tie_groups = _serving(_OffsetInsideTies)
 bookmark_cursors_under_writes = _serving(_BookmarkCursors)
 # Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
@@ -481,6 +515,8 @@ CAUGHT_BY = {
     "limit_not_capped": "test_limit_bounds",
     "count_wrong": "test_page_shape",
     "email_filter_matches_prefixes": "test_email_lookup",
+    "email_filter_folds_with_lower": "test_email_lookup",
+    "non_ascii_addresses_not_found": "test_email_lookup",
     "server_error_on_bad_cursor": "test_cursor_robustness",
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 
 import pytest
 
@@ -13,12 +14,11 @@ from contract_tests.checks.cursor_probes import (
     TAMPER_ACCEPTED,
     Probe,
     binding_probes,
-    round_robin,
     verdict,
 )
 from contract_tests.checks.cursor_text import read_text, write_text
 from contract_tests.checks.forgery import forgeries, read_cursor
-from contract_tests.checks.symptoms import Tally
+from contract_tests.checks.symptoms import Tally, first_tries
 from contract_tests.spec.queries import Query
 from tests.kit_samples import CONTRACT, customer
 
@@ -64,9 +64,11 @@ def test_another_limit_needs_a_page() -> None:
     assert verdict(probe, 502, ENVELOPE, CONTRACT) == (SERVER_ERROR, f"answered 502 to {probe.kind}")
 
 
-def test_round_robin_tries_each_kind_first() -> None:
+def test_each_kind_is_tried_first_and_the_tries_cut_to_what_is_affordable() -> None:
     probes = [Probe(kind, Query(), str(n), NOT_BOUND_TO_QUERY) for n, kind in enumerate("aaab")]
-    assert [probe.cursor for probe in round_robin(probes)] == ["0", "3", "1", "2"]
+    assert [probe.cursor for probe in first_tries(probes, math.inf)] == ["0", "3", "1", "2"]
+    assert [probe.cursor for probe in first_tries(probes, 2.0)] == ["0", "3"]
+    assert [probe.cursor for probe in first_tries(probes, 0.0)] == ["0"]
 
 
 def test_the_tally_reports_every_class_with_its_count_and_one_curl() -> None:

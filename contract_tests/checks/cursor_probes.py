@@ -9,9 +9,8 @@ a 5xx is never an answer, and an accepted cursor names the binding the server la
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import zip_longest
 from typing import Any, Final
 
 import jsonschema
@@ -27,7 +26,6 @@ __all__ = [
     "TAMPER_ACCEPTED",
     "UNSIGNED",
     "binding_probes",
-    "round_robin",
     "verdict",
 ]
 
@@ -108,12 +106,3 @@ def binding_probes(
     if other_limit >= contract.limit_min and other_limit != limit:
         probes.append(Probe("a cursor sent with another limit", replace(query, limit=other_limit), cursor, None))
     return probes
-
-
-def round_robin(probes: Iterable[Probe]) -> Iterator[Probe]:
-    """`probes` reordered so that every kind comes once before any comes twice: a cut list still tries each kind."""
-    by_kind: dict[str, list[Probe]] = {}
-    for probe in probes:
-        by_kind.setdefault(probe.kind, []).append(probe)
-    for layer in zip_longest(*by_kind.values()):
-        yield from (probe for probe in layer if probe is not None)

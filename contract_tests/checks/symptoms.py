@@ -9,13 +9,37 @@ shrinking, which replays examples, never inflates a count.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Protocol, TypeVar
 
 from contract_tests.violations import ContractViolation, Symptom
 
-__all__ = ["Tally"]
+__all__ = ["Tally", "first_tries"]
+
+
+class _Try(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+T = TypeVar("T", bound=_Try)
+
+
+def first_tries(tries: Iterable[T], left: float) -> list[T]:
+    """`tries` in the order to send them, every kind once before any twice, cut to the `left` requests affordable.
+
+    A property sends many tries in one example; cut short by its share of the budget, it still
+    tries each kind. At least one is kept: an example that cannot afford one is stopped by its share.
+    """
+    by_kind: dict[str, list[T]] = {}
+    for attempt in tries:
+        by_kind.setdefault(attempt.kind, []).append(attempt)
+    ordered = [attempt for layer in zip_longest(*by_kind.values()) for attempt in layer if attempt is not None]
+    return ordered if math.isinf(left) else ordered[: max(1, int(left))]
 
 
 @dataclass
