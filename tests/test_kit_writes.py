@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.run.plan import NEEDS, PLANS, PREFLIGHT, plan
+from contract_tests.run.plan import PLANS
 from tests.kit_runs import SECRET, kit
+from tests.kit_shares import share_arguments
 from tests.serving import running_mock
 
 pytestmark = pytest.mark.slow
@@ -73,14 +74,8 @@ def test_a_change_that_cannot_be_put_back_is_listed() -> None:
 
 
 def starter_share() -> list[str]:
-    """The budget and page cap with which one property gets what a whole `--plan starter` run gives it.
-
-    Run alone (`-k`), the property would get the plan's whole budget; this gives it its share of
-    a full run instead, plus the requests made before any property and the reserve for undos.
-    """
-    starter = plan(list(NEEDS), PLANS["starter"].max_requests, max_pages=25, examples=12, writes=True)
-    budget = starter.shares[PROPERTY] + PREFLIGHT + starter.reserve
-    return ["--max-requests", str(budget), "--max-pages", str(starter.max_pages)]
+    """What a whole `--plan starter` run gives the property, for a run of it alone."""
+    return share_arguments(PROPERTY, PLANS["starter"].max_requests)
 
 
 @pytest.mark.parametrize(
