@@ -110,7 +110,7 @@ def lookup_problem(
     if status != 200:
         return f"was answered {status}"
     if any(not matches(item, rule, lookup.spelling) for item in listed):
-        return "listed a customer it does not match"
+        return "listed a customer whose email does not match it"
     owner_id = lookup.owner[contract.id_property]
     if matches(lookup.owner, rule, lookup.spelling) and [item.get(contract.id_property) for item in listed] != [
         owner_id
