@@ -358,12 +358,6 @@ class _UncheckedCodec(CursorCodec):
         return super().decode(token, tenant, fingerprint)
 
 
-def _codec_of(app: Starlette) -> CursorCodec:
-    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
-    codec: CursorCodec = endpoints._codec
-    return codec
-
-
 def _set_codec(app: Starlette, codec: CursorCodec) -> None:
     endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
     endpoints._codec = codec
@@ -387,7 +381,7 @@ def _query_string_cursors(settings: Settings) -> ASGIApp:
     The position a client sends is trusted: the server signs it anew for whatever query comes with it.
     """
     app = create_app(settings)
-    codec = _codec_of(app)
+    codec = CursorCodec(settings.cursor_secret)  # the app's own secret: its cursors verify
 
     def readable(status: int, body: Any) -> tuple[int, Any]:
         if status == 200 and isinstance(body, dict) and body.get("nextCursor"):
