@@ -101,7 +101,7 @@ def _write(kit: Kit, write: Write) -> None:
         raise ContractViolation(
             f"Update Customer answered {response.status_code}",
             f"{dict(write.patch)} for {write.customer}: {response.text[:300]}",
-            finding_class="write-server-error",
+            finding_class="server-error",
         )
     if not response.is_success:
         body = body_of(response)

@@ -48,8 +48,8 @@ def test_every_binding_is_probed_once() -> None:
         (400, ENVELOPE, None),
         (500, ENVELOPE, (SERVER_ERROR, "answered 500 to a tampered cursor")),
         (200, {}, (TAMPER_ACCEPTED, "accepted a tampered cursor")),
-        (418, ENVELOPE, ("cursor-refusal-undocumented", "refused a tampered cursor with the undocumented status 418")),
-        (400, "no", ("cursor-refusal-undocumented", "refused a tampered cursor without the documented error envelope")),
+        (418, ENVELOPE, ("undocumented-status", "refused a tampered cursor with the undocumented status 418")),
+        (400, "no", ("error-envelope", "refused a tampered cursor without the documented error envelope")),
     ],
 )
 def test_a_cursor_that_does_not_belong_needs_a_documented_refusal(status: int, body: object, expected: object) -> None:

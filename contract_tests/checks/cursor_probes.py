@@ -35,7 +35,8 @@ UNSIGNED: Final = "cursor-readable-unsigned"
 NOT_BOUND_TO_QUERY: Final = "cursor-not-bound-to-query"
 NOT_BOUND_TO_TENANT: Final = "cursor-not-bound-to-tenant"
 BOUND_TO_LIMIT: Final = "cursor-bound-to-limit"
-UNDOCUMENTED_REFUSAL: Final = "cursor-refusal-undocumented"
+UNDOCUMENTED_STATUS: Final = "undocumented-status"
+NO_ENVELOPE: Final = "error-envelope"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +66,11 @@ def verdict(probe: Probe, status: int, body: Any, contract: Contract) -> tuple[s
         return probe.accepted_as, f"accepted {probe.kind}"
     documented = sorted(code for code in contract.list_statuses if 400 <= code < 500)
     if status not in documented:
-        return UNDOCUMENTED_REFUSAL, f"refused {probe.kind} with the undocumented status {status}"
+        return UNDOCUMENTED_STATUS, f"refused {probe.kind} with the undocumented status {status}"
     try:
         jsonschema.validate(body, contract.error_schema)
     except jsonschema.ValidationError:
-        return UNDOCUMENTED_REFUSAL, f"refused {probe.kind} without the documented error envelope"
+        return NO_ENVELOPE, f"refused {probe.kind} without the documented error envelope"
     return None
 
 
