@@ -64,6 +64,7 @@ FINDING_CLASSES: Final[Mapping[str, Severity]] = {
     "cursor-not-bound-to-tenant": Severity.SECURITY,
     "cursor-not-bound-to-query": Severity.SECURITY,
     "cursor-readable-unsigned": Severity.SECURITY,
+    "cursor-tamper-accepted": Severity.SECURITY,
     "auth-not-enforced": Severity.SECURITY,
     "record-other-tenant": Severity.SECURITY,
     # Correctness: a client gets the wrong customers.
@@ -73,6 +74,8 @@ FINDING_CLASSES: Final[Mapping[str, Severity]] = {
     "skipped-under-writes": Severity.CORRECTNESS,
     "filter": Severity.CORRECTNESS,
     "email-lookup": Severity.CORRECTNESS,
+    "email-fold": Severity.CORRECTNESS,
+    "email-partial-match": Severity.CORRECTNESS,
     "cursor-replay": Severity.CORRECTNESS,
     "traversals-differ-in-customers": Severity.CORRECTNESS,
     "traversals-differ-in-order": Severity.CORRECTNESS,
@@ -97,10 +100,10 @@ FINDING_CLASSES: Final[Mapping[str, Severity]] = {
     "not-json": Severity.CONFORMANCE,
     "server-error": Severity.CONFORMANCE,
     "cursor-server-error": Severity.CONFORMANCE,
+    "cursor-bound-to-limit": Severity.CONFORMANCE,
     "undocumented-status": Severity.CONFORMANCE,
     "error-envelope": Severity.CONFORMANCE,
     "get-customer-shape": Severity.CONFORMANCE,
-    "write-refused": Severity.CONFORMANCE,
     "inconsistent-answers": Severity.CONFORMANCE,
     # Schemathesis' checks (test_schema_conformance), named after its failure types.
     "schema-undefined-status-code": Severity.CONFORMANCE,

@@ -7,6 +7,7 @@ wrap the real application. They exist only here, never in the shipped mock.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app, served_state
 from mockserver.domain.cursor import CursorCodec, Fingerprint, Resume
-from mockserver.domain.ordering import SortKey
-from mockserver.domain.query import ListQuery, fold_email
+from mockserver.domain.errors import ApiError
+from mockserver.domain.ordering import SortKey, sort_key
+from mockserver.domain.query import ListQuery, fold_email, parse_list_query
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import Page, TenantStore
 
@@ -116,6 +118,38 @@ class _EmailMatchesPrefixes(TenantStore):
         return Page(positions=found[: query.limit], has_more=False)
 
 
+class _EmailLowered(TenantStore):
+    """The email filter compares `lower()` of both sides, as a database's lower() does: it folds the Kelvin sign."""
+
+    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+        if query.email is None:
+            return super().page(query, after)
+        found = [
+            position for position, record in enumerate(self.records()) if record["email"].lower() == query.email.lower()
+        ]
+        return Page(positions=found[: query.limit], has_more=False)
+
+
+# Vowels written with umlauts in the addresses of every fourth customer of `_non_ascii_addresses`.
+_UMLAUTS = str.maketrans({"a": "ä", "o": "ö", "u": "ü"})
+
+
+class _NonAsciiNotFound(OverlaidStore):
+    """Serves non-ASCII addresses (every fourth customer's vowels with umlauts) that its email filter never
+    finds: the filter's value reaches the comparison mangled, as when a driver sends it as Latin-1."""
+
+    def __init__(self, base: TenantStore) -> None:
+        super().__init__(base)
+        for record in base.records()[::4]:
+            local, _, domain = record["email"].partition("@")
+            self.apply(0, {**record, "email": f"{local.translate(_UMLAUTS)}@{domain}"})
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        if query.email is not None and not query.email.isascii():
+            return Page(positions=[], has_more=False)
+        return super().page(query, after, snapshot)
+
+
 class _Rewrite:
     """Wraps the real mock, changing requests before it sees them or responses after."""
 
@@ -147,7 +181,14 @@ class _Rewrite:
 
         await self.app(scope, receive, capture)
         assert self.response is not None
-        status, body = self.response(start["status"], orjson.loads(b"".join(chunks)))
+        raw = b"".join(chunks)
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:  # a 204, say: nothing to rewrite
+            await send(start)
+            await send({"type": "http.response.body", "body": raw})
+            return
+        status, body = self.response(start["status"], parsed)
         encoded = orjson.dumps(body)
         headers = [(name, value) for name, value in start["headers"] if name.lower() != b"content-length"]
         headers.append((b"content-length", str(len(encoded)).encode()))
@@ -206,6 +247,75 @@ class _OffsetCursors(OverlaidStore):
         return Page(positions=shown, has_more=len(positions) > query.limit)
 
 
+class _OffsetInsideTies(OverlaidStore):
+    """A cursor paginator's pages: after the last sort value shown, skip the customers with that value already shown.
+
+    What it remembers per cursor is (value, customers with that value shown), read against the
+    data as it is when the next page is asked for, with no snapshot: a tie member that leaves the
+    list or the group in between makes it skip an unchanged one.
+    """
+
+    def __init__(self, base: TenantStore) -> None:
+        super().__init__(base)
+        self._ties: dict[SortKey, tuple[Any, int]] = {}
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        everything = super().page(query._replace(limit=len(self) + 1), None).positions
+        values = [self.key_of(position, query.sort_by)[0] for position in everything]
+        start = 0
+        if after is not None:
+            value, shown = self._ties.get(after, (after[0], 1))
+            group = next(
+                (index for index, v in enumerate(values) if (v <= value if query.descending else v >= value)),
+                len(values),
+            )
+            start = group + shown
+        positions = everything[start : start + query.limit + 1]
+        listed = positions[: query.limit]
+        if listed:
+            last = start + len(listed) - 1
+            group = values.index(values[last])
+            self._ties[self.key_of(listed[-1], query.sort_by)] = (values[last], last - group + 1)
+        return Page(positions=listed, has_more=len(positions) > query.limit)
+
+
+class _BookmarkCursors(OverlaidStore):
+    """Keyset pages after the bookmark the cursor names, read as the data is now: no traversal snapshot."""
+
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
+        return super().page(query, after, None)
+
+
+def _serving(overlay: type[OverlaidStore]) -> Callable[[Settings], ASGIApp]:
+    def factory(settings: Settings) -> ASGIApp:
+        app = create_app(settings)
+        served_state(app).overlay = overlay
+        served_state(app).reset()
+        return app
+
+    return factory
+
+
+class _RefusePatches:
+    """Refuses every Update Customer with 422, as a deployment whose schema rejects the kit's patches would."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "PATCH":
+            body = orjson.dumps({"error": {"code": "VALIDATION_ERROR", "message": "this field cannot be changed"}})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 422, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def _every_patch_refused(settings: Settings) -> ASGIApp:
+    return _RefusePatches(create_app(settings))
+
+
 def _offset_cursors(settings: Settings) -> ASGIApp:
     return _serving_offsets(create_app(settings))
 
@@ -248,10 +358,117 @@ class _UncheckedCodec(CursorCodec):
         return super().decode(token, tenant, fingerprint)
 
 
+def _set_codec(app: Starlette, codec: CursorCodec) -> None:
+    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
+    endpoints._codec = codec
+
+
 def _signature_never_checked(settings: Settings) -> ASGIApp:
     app = create_app(settings)
-    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
-    endpoints._codec = _UncheckedCodec(settings.cursor_secret)
+    _set_codec(app, _UncheckedCodec(settings.cursor_secret))
+    return app
+
+
+def _payload(token: str) -> Any:
+    """The JSON inside the first part of one of the mock's cursors (ValueError when there is none)."""
+    part = token.split(".")[0]
+    return orjson.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def _query_string_cursors(settings: Settings) -> ASGIApp:
+    """Cursors as a cursor paginator spells them: base64 of `o=0&p=<sort value>&i=<id>&s=<snapshot>`, unsigned.
+
+    The position a client sends is trusted: the server signs it anew for whatever query comes with it.
+    """
+    app = create_app(settings)
+    codec = CursorCodec(settings.cursor_secret)  # the app's own secret: its cursors verify
+
+    def readable(status: int, body: Any) -> tuple[int, Any]:
+        if status == 200 and isinstance(body, dict) and body.get("nextCursor"):
+            _, _, _, value, customer_id, snapshot = _payload(body["nextCursor"])
+            text = urlencode({"o": 0, "p": value, "i": customer_id, "s": snapshot})
+            body["nextCursor"] = base64.b64encode(text.encode()).decode()
+        return status, body
+
+    def trusted(scope: Scope) -> Scope:
+        params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        cursor = dict(params).get("startAfter")
+        try:
+            fields = dict(parse_qsl(base64.b64decode(cursor or "", validate=True).decode()))
+            query = parse_list_query([pair for pair in params if pair[0] != "startAfter"])
+            sort_by = query.sort_by
+            value: Any = fields["p"] if sort_by in STRING_FIELDS else float(fields["p"])
+            if sort_by in ("createdAt", "totalDevicesRented"):
+                value = int(value)
+            tenant = dict(scope["headers"]).get(b"tenant-id", b"").decode()
+            token = codec.encode(tenant, query.fingerprint(), (value, fields["i"]), int(fields["s"]))
+        except (ValueError, KeyError, ApiError, UnicodeDecodeError):
+            return scope  # not one of its cursors: the mock refuses it
+        params = [(name, token if name == "startAfter" else old) for name, old in params]
+        scope["query_string"] = urlencode(params).encode()
+        return scope
+
+    return _Rewrite(app, request=trusted, response=readable)
+
+
+class _Crash:
+    """Answers 500, as an unhandled decoding error would, to list requests whose cursor `crashes` says."""
+
+    def __init__(self, app: ASGIApp, crashes: Callable[[str], bool]) -> None:
+        self.app, self.crashes = app, crashes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            cursor = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("startAfter")
+            if cursor is not None and self.crashes(cursor):
+                body = orjson.dumps({"error": {"code": "INTERNAL_ERROR", "message": "cursor decoding failed"}})
+                headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 500, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def _undecodable(cursor: str) -> bool:
+    """Whether the first part of `cursor` is no base64 of JSON: what a server decoding it unguarded crashes on."""
+    try:
+        _payload(cursor)
+    except ValueError:
+        return True
+    return False
+
+
+def _server_error_on_some_tampered_cursors(settings: Settings) -> ASGIApp:
+    """Refuses most bad cursors properly, but answers 500 to one whose payload no longer decodes."""
+    return _Crash(create_app(settings), _undecodable)
+
+
+class _SortBlindCodec(CursorCodec):
+    """Binds a cursor to its tenant and filters, not to its sort: it resumes after the same customer in any order."""
+
+    def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
+        try:
+            minted_for = _payload(token)[2]
+        except (ValueError, IndexError, TypeError):
+            minted_for = None
+        if (
+            not isinstance(minted_for, list)
+            or minted_for[2:] != list(fingerprint)[2:]
+            or minted_for == list(fingerprint)
+        ):
+            return super().decode(token, tenant, fingerprint)
+        resume = super().decode(token, tenant, minted_for)
+        record = self.state[tenant].record(resume.after[1])  # type: ignore[attr-defined]
+        if record is None:
+            return resume
+        return Resume(sort_key(record, str(fingerprint[0])), resume.snapshot)
+
+
+def _cursor_accepted_under_another_sort(settings: Settings) -> ASGIApp:
+    app = create_app(settings)
+    codec = _SortBlindCodec(settings.cursor_secret)
+    object.__setattr__(codec, "state", served_state(app))
+    _set_codec(app, codec)
     return app
 
 
@@ -268,9 +485,18 @@ server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
+email_filter_folds_with_lower = _with_store(_EmailLowered)
+non_ascii_addresses_not_found = _serving(_NonAsciiNotFound)
+offset_inside_tie_groups = _serving(_OffsetInsideTies)
+bookmark_cursors_under_writes = _serving(_BookmarkCursors)
 # Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
 offset_cursors_without_controls = _offset_cursors_without_controls
+# Not in CAUGHT_BY: refused writes leave the property not checked (tests/test_kit_writes.py).
+every_patch_refused = _every_patch_refused
 cursor_signature_never_checked = _signature_never_checked
+unsigned_query_string_cursors = _query_string_cursors
+server_error_on_some_tampered_cursors = _server_error_on_some_tampered_cursors
+cursor_accepted_under_another_sort = _cursor_accepted_under_another_sort
 
 # Each variant, and the property of the kit that must catch it.
 CAUGHT_BY = {
@@ -283,9 +509,16 @@ CAUGHT_BY = {
     "limit_not_capped": "test_limit_bounds",
     "count_wrong": "test_page_shape",
     "email_filter_matches_prefixes": "test_email_lookup",
+    "email_filter_folds_with_lower": "test_email_lookup",
+    "non_ascii_addresses_not_found": "test_email_lookup",
     "server_error_on_bad_cursor": "test_cursor_robustness",
     "tenant_data_leaks": "test_tenant_isolation",
     "auth_ignored": "test_authentication",
     "offset_cursors_under_writes": "test_pagination_under_change",
+    "offset_inside_tie_groups": "test_pagination_under_change",
+    "bookmark_cursors_under_writes": "test_pagination_under_change",
     "cursor_signature_never_checked": "test_cursor_forgery",
+    "unsigned_query_string_cursors": "test_cursor_forgery",
+    "server_error_on_some_tampered_cursors": "test_cursor_robustness",
+    "cursor_accepted_under_another_sort": "test_cursor_robustness",
 }

@@ -6,10 +6,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.checks import invariants
 from contract_tests.checks.consistency import RULES, UNIQUE_EMAIL, Finding, data_findings
 from contract_tests.spec.ordering import Item
-from tests.kit_samples import customer, raises, traversal
 
 # --- data_findings -------------------------------------------------------------------------------
 
@@ -122,31 +120,3 @@ def test_the_same_customer_twice_is_not_a_duplicate_email() -> None:
 
 def test_data_findings_of_nobody() -> None:
     assert data_findings([]) == []
-
-
-def test_traversal_under_change_holds_when_only_written_customers_are_missing() -> None:
-    moved, created = customer("c2"), customer("c9")
-    walked = traversal([customer("c1"), created], [customer("c3")])
-    invariants.check_traversal_under_change(walked, ["c1", "c2", "c3"], changed=[moved["customerId"], "c9"])
-
-
-def test_traversal_under_change_that_skips_an_unchanged_customer() -> None:
-    walked = traversal([customer("c1")], [customer("c3")])
-    violation = raises(
-        lambda: invariants.check_traversal_under_change(walked, ["c1", "c2", "c3"], changed=[]),
-        "a traversal under writes skipped a customer that was present and unchanged throughout",
-    )
-    assert "missing: c2" in violation.details
-
-
-def test_traversal_under_change_that_repeats_a_changed_customer() -> None:
-    walked = traversal([customer("c1"), customer("c2")], [customer("c2")])
-    raises(
-        lambda: invariants.check_traversal_under_change(walked, ["c1", "c2"], changed=["c2"]),
-        "a traversal returned a customer more than once",
-    )
-
-
-def test_a_capped_traversal_under_change_is_checked_for_repeats_only() -> None:
-    walked = traversal([customer("c1")], complete=False)
-    invariants.check_traversal_under_change(walked, ["c1", "c2", "c3"], changed=[])

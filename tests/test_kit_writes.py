@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from contract_tests.run.plan import PLANS
 from tests.kit_runs import SECRET, kit
+from tests.kit_shares import share_arguments
 from tests.serving import running_mock
 
 pytestmark = pytest.mark.slow
@@ -69,3 +71,37 @@ def test_a_change_that_cannot_be_put_back_is_listed() -> None:
     result = kit("--app", "tests.kit_faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY)
     assert "NOT RESTORED cus_" in result.stdout, result.stdout[-3000:]
     assert "answered 403" in result.stdout
+
+
+def starter_share() -> list[str]:
+    """What a whole `--plan starter` run gives the property, for a run of it alone."""
+    return share_arguments(PROPERTY, PLANS["starter"].max_requests)
+
+
+@pytest.mark.parametrize(
+    "variant", ["offset_cursors_under_writes", "offset_inside_tie_groups", "bookmark_cursors_under_writes"]
+)
+def test_write_bugs_are_caught_within_a_starter_plans_share(variant: str) -> None:
+    result = kit("--app", f"tests.kit_variants:{variant}", "-k", PROPERTY, *starter_share())
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert f"FAILED {PROPERTY}: a traversal under writes" in result.stdout
+    expected = {"bookmark_cursors_under_writes": ["duplicate-under-writes"]}.get(
+        variant, ["skipped-under-writes", "duplicate-under-writes"]
+    )
+    for finding_class in expected:
+        assert f"[{finding_class}]" in result.stdout, result.stdout[-3000:]
+
+
+def test_the_correct_mock_passes_within_a_starter_plans_share() -> None:
+    result = kit("-k", PROPERTY, *starter_share())
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "examples checked" in result.stdout
+
+
+def test_refused_writes_leave_the_property_not_checked() -> None:
+    result = kit("--app", "tests.kit_variants:every_patch_refused", "-k", PROPERTY, "-rs")
+    assert result.returncode == 75, result.stdout[-3000:]
+    assert "not checked: the target refused the kit's writes (write-refused)" in result.stdout
+    assert "answered 422 VALIDATION_ERROR" in result.stdout
+    assert f"NOT CHECKED {PROPERTY}: the target refused" in result.stdout
+    assert "0 examples checked" in result.stdout

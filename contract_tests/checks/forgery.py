@@ -1,22 +1,24 @@
-"""Cursors a client can read: the JSON inside one, edited, and spelled again exactly as the server spelled it.
+"""Cursors a client can read: what is inside one, edited, and spelled again exactly as the server spelled it.
 
-Many servers make a cursor by base64-encoding JSON, some with a signature after a separator.
+Many servers make a cursor by base64-encoding JSON, a URL query string or delimited fields
+(`cursor_text.py`), some with a signature after a separator, some with no encoding at all.
 Such a cursor is only as safe as the server's check of it: one that never verifies it lets a
 client resume at positions, under filters or as tenants it was never given. These functions
 find the readable part of a cursor, list the values in it, and re-encode an edited copy in
-the same alphabet with the same padding, every other part (a signature) kept unchanged, so
-that the only thing wrong with the forgery is the edit.
+the same form, alphabet and padding, every other part (a signature) kept unchanged, so that
+the only thing wrong with the forgery is the edit.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
+
+from contract_tests.checks.cursor_text import Form, read_text, write_text
 
 # Characters that join a payload to its signature (JWTs and most signed cursors use ".").
 SEPARATORS: Final = (".", "~", ":", "|")
@@ -32,13 +34,20 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class ReadableCursor:
-    """A cursor whose part `index` (of the parts joined by `separator`) is base64 of the JSON `content`."""
+    """A cursor whose part `index` (of the parts joined by `separator`) holds `content` in `form`.
+
+    The part is base64 of that text, or (`plain`) the text itself; `delimiter` joins the
+    fields of delimited text.
+    """
 
     parts: tuple[str, ...]
     separator: str
     index: int
     content: Any
     decoded_length: int
+    form: Form = "json"
+    delimiter: str = ""
+    plain: bool = False
 
     @property
     def payload(self) -> str:
@@ -73,28 +82,34 @@ class Forgery:
         return f"{self.kind} edited: {where} {self.old!r} -> {self.new!r}"
 
 
-def _decode_part(part: str) -> tuple[Any, int] | None:
-    """The JSON value base64 `part` holds and its length in bytes, if it holds a readable one."""
+def _decode_part(part: str) -> tuple[Form, Any, str, int] | None:
+    """What base64 `part` holds (form, content, delimiter) and its length in bytes, if it is readable."""
     if not _BASE64.fullmatch(part) or (_STANDARD_ONLY & set(part) and _URLSAFE_ONLY & set(part)):
         return None
     altchars = b"-_" if _URLSAFE_ONLY & set(part) else b"+/"
     unpadded = part.rstrip("=")
     try:
         raw = base64.b64decode(unpadded + "=" * (-len(unpadded) % 4), altchars=altchars, validate=True)
-        content = json.loads(raw.decode("utf-8"))
+        read = read_text(raw.decode("utf-8"))
     except (binascii.Error, ValueError):
         return None
-    # Structure, or a bare integer (an offset); a lone string or boolean is too likely to be chance.
-    if isinstance(content, (dict, list)) or (isinstance(content, int) and not isinstance(content, bool)):
-        return content, len(raw)
-    return None
+    return None if read is None else (*read, len(raw))
+
+
+def _cursor(parts: tuple[str, ...], separator: str, index: int) -> ReadableCursor | None:
+    decoded = _decode_part(parts[index])
+    if decoded is None:
+        return None
+    form, content, delimiter, length = decoded
+    return ReadableCursor(parts, separator, index, content, length, form, delimiter)
 
 
 def read_cursor(token: str) -> ReadableCursor | None:
-    """The readable part of `token`, when it is base64 (either alphabet) of JSON, alone or beside a signature."""
-    whole = _decode_part(token)
+    """The readable part of `token`: base64 (either alphabet, padded or not) of JSON, a query string or
+    delimited text, alone or beside a signature part; else the token itself when it is such text."""
+    whole = _cursor((token,), "", 0)
     if whole is not None:
-        return ReadableCursor((token,), "", 0, whole[0], whole[1])
+        return whole
     for separator in SEPARATORS:
         if separator not in token:
             continue
@@ -102,9 +117,12 @@ def read_cursor(token: str) -> ReadableCursor | None:
         readable = [(len(part), index) for index, part in enumerate(parts) if _decode_part(part) is not None]
         if readable:
             _, index = max(readable)
-            content, length = _decode_part(parts[index]) or (None, 0)
-            return ReadableCursor(parts, separator, index, content, length)
-    return None
+            return _cursor(parts, separator, index)
+    plain = None if _BASE64.fullmatch(token) else read_text(token)
+    if plain is None:
+        return None
+    form, content, delimiter = plain
+    return ReadableCursor((token,), "", 0, content, len(token), form, delimiter, plain=True)
 
 
 def leaves(content: Any, path: Path = ()) -> Iterator[tuple[Path, Scalar]]:
@@ -132,22 +150,28 @@ def replaced(content: Any, path: Path, value: Scalar) -> Any:
 def encode(cursor: ReadableCursor, content: Any) -> str:
     """`cursor` with its readable part holding `content`, spelled as the original was.
 
-    The JSON is padded with spaces (insignificant in JSON) to the original's length modulo
-    three, so the base64 text needs exactly the padding the original had; when the original
-    shows no alphabet-specific character, leading spaces are tried until the text needs none
-    either, so any decoder that read the original reads the forgery.
+    JSON is padded with spaces (insignificant in JSON) to the original's length modulo three,
+    so the base64 text needs exactly the padding the original had; when the original shows no
+    alphabet-specific character, leading spaces are tried until the text needs none either, so
+    any decoder that read the original reads the forgery. A query string or delimited text
+    cannot be padded: it is encoded in the original's alphabet (standard when it shows none).
     """
-    text = json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    urlsafe = cursor.urlsafe
-    encoded = ""
-    for lead in range(_ALIGNMENTS if urlsafe is None else 1):
-        body = b" " * lead + text
-        body += b" " * ((cursor.decoded_length - len(body)) % 3)
-        encoded = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(body).decode("ascii")
-        if urlsafe is not None or not (set(encoded) & (_STANDARD_ONLY | _URLSAFE_ONLY)):
-            break
-    if not cursor.padded:
-        encoded = encoded.rstrip("=")
+    text = write_text(cursor.form, content, cursor.delimiter).encode("utf-8")
+    if cursor.plain:
+        encoded = text.decode("utf-8")
+    else:
+        urlsafe = cursor.urlsafe
+        encoded = ""
+        for lead in range(_ALIGNMENTS if urlsafe is None and cursor.form == "json" else 1):
+            body = text
+            if cursor.form == "json":
+                body = b" " * lead + text
+                body += b" " * ((cursor.decoded_length - len(body)) % 3)
+            encoded = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(body).decode("ascii")
+            if urlsafe is not None or not (set(encoded) & (_STANDARD_ONLY | _URLSAFE_ONLY)):
+                break
+        if not cursor.padded:
+            encoded = encoded.rstrip("=")
     parts = list(cursor.parts)
     parts[cursor.index] = encoded
     return cursor.separator.join(parts)
@@ -182,6 +206,8 @@ def _generic_edit(value: Scalar) -> tuple[str, Scalar]:
         return "a position", value + 1
     if isinstance(value, float):
         return "a position", value + 1.5
+    if isinstance(value, str) and value.isdigit():
+        return "a position", str(int(value) + 1)  # an offset in a query string or delimited text
     if isinstance(value, str):
         return "a value", value + "0" if value else "0"
     return "a value", 0

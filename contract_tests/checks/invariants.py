@@ -109,27 +109,6 @@ def check_traversal(traversal: Traversal) -> None:
             )
 
 
-def check_traversal_under_change(traversal: Traversal, present: Sequence[str], changed: Iterable[str]) -> None:
-    """While customers were written, a traversal showed none twice and every one `present` and not `changed`.
-
-    `present` are the ids the same query listed just before the traversal began; `changed` the
-    ids of the customers written to while it ran (created ones need not be listed).
-    """
-    check_traversal(traversal)
-    if not traversal.complete:
-        return
-    seen = set(traversal.ids)
-    untouched = set(changed)
-    skipped = [item_id for item_id in present if item_id not in untouched and item_id not in seen]
-    if skipped:
-        raise ContractViolation(
-            "a traversal under writes skipped a customer that was present and unchanged throughout",
-            f"{traversal.describe()}; missing: {', '.join(skipped[:5])}"
-            + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""),
-            finding_class="skipped-under-writes",
-        )
-
-
 def check_last_page_exactly_full(page: Page, contract: Contract) -> None:
     """A page whose limit equals the number of customers left must say that none follow."""
     if page[contract.has_more_property] or page.get(contract.next_cursor_property) is not None:
