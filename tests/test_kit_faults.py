@@ -11,7 +11,6 @@ import re
 import socket
 import struct
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,14 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.run.plan import PREFLIGHT
 from tests.kit_runs import SECRET, kit
 from tests.serving import running_mock
-
-# What the kit promises for a target it cannot use at all: a verdict within ten seconds.
-FAST_VERDICT = 10.0
-# How long the interpreter may take to start the kit on a busy machine, beside that.
-STARTED_WITHIN = 30.0
-_SESSION_TIME = re.compile(r" in (\d+(?:\.\d+)?)s\b")
 
 pytestmark = pytest.mark.slow
 
@@ -81,55 +75,46 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def timed(*args: str, key: str = SECRET) -> tuple[float, str, int]:
-    """The run's own time (pytest's session, from collection to its verdict), its output and its exit status.
+def early_verdict(*args: str, key: str = SECRET) -> tuple[str, int]:
+    """The output and exit status of a run against a target it cannot use, which must end at its preflight.
 
-    The interpreter's start-up before the session is left out: on a loaded machine it alone can
-    take seconds, and it is not what the kit promises to keep short. The whole run, start-up
-    included, must still end within `STARTED_WITHIN` of `FAST_VERDICT`.
+    "At once" is held by what the run did, not by seconds a busy machine stretches: it sent no
+    more than the preflight's requests (no retries, no backoff) and ran no property.
     """
-    started = time.monotonic()
     result = kit(*args, key=key)
-    elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
-    session = _SESSION_TIME.findall(output)
-    assert session, output[-3000:]
-    assert elapsed < FAST_VERDICT + STARTED_WITHIN, f"{elapsed:.1f} s in all"
-    return float(session[-1]), output, result.returncode
+    assert requests_sent(output) <= PREFLIGHT, output[-3000:]
+    assert "passed" not in output and "NOT CHECKED" not in output
+    return output, result.returncode
 
 
 def test_a_refused_connection_ends_the_run_at_once_naming_the_cause() -> None:
     port = free_port()
-    elapsed, output, status = timed("--base-url", f"http://127.0.0.1:{port}", "--tenant", "acme")
+    output, status = early_verdict("--base-url", f"http://127.0.0.1:{port}", "--tenant", "acme")
     assert status == 69, output[-3000:]
     assert f"target unreachable: 127.0.0.1:{port} refused the connection" in output
-    assert "passed" not in output and "NOT CHECKED" not in output
-    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
 
 
 def test_a_name_that_does_not_resolve_ends_the_run_at_once() -> None:
-    elapsed, output, status = timed("--base-url", "http://kit-no-such-host.invalid", "--tenant", "acme")
+    output, status = early_verdict("--base-url", "http://kit-no-such-host.invalid", "--tenant", "acme")
     assert status == 69, output[-3000:]
     assert "target unreachable: the name kit-no-such-host.invalid could not be resolved" in output
-    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
 
 
 def test_a_failed_tls_handshake_ends_the_run_at_once() -> None:
     with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
         https = mock.base_url.replace("http://", "https://")
-        elapsed, output, status = timed("--base-url", https, "--tenant", "acme")
+        output, status = early_verdict("--base-url", https, "--tenant", "acme")
     assert status == 69, output[-3000:]
     assert "target unreachable: the TLS handshake with 127.0.0.1:" in output
-    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
 
 
 def test_a_refused_key_ends_the_run_at_once() -> None:
     with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
-        elapsed, output, status = timed("--base-url", mock.base_url, "--tenant", "acme", key="not-the-key-8086")
+        output, status = early_verdict("--base-url", mock.base_url, "--tenant", "acme", key="not-the-key-8086")
     assert status == 77, output[-3000:]
     assert "the API key was refused: GET /v1/customers as tenant acme answered 401" in output
     assert "not-the-key-8086" not in output
-    assert elapsed < FAST_VERDICT, f"{elapsed:.1f} s"
 
 
 def test_html_pages_are_not_taken_for_answers() -> None:
