@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from contract_tests.conftest import pytest_addoption
+from contract_tests.run.options import add_options
 from tests.pages import DOCS
 
 
@@ -42,7 +42,7 @@ def test_every_option_gets_a_row_under_its_group_with_its_help(generator: Module
 
 
 def test_the_kit_options_are_the_ones_its_conftest_registers(generator: ModuleType) -> None:
-    parser = generator.conftest_parser(pytest_addoption, "python -m contract_tests")
+    parser = generator.conftest_parser(add_options, "python -m contract_tests")
     ((title, options),) = generator.option_groups(parser)
     assert title == "FlexPortal contract kit"
     invocations = [invocation.split()[0] for invocation, _ in options]

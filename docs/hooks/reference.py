@@ -5,7 +5,7 @@ A page asks for a table with a marker line, `<!-- generated: NAME -->`, which th
 - `mock-options`, `record-options`: the options of `flexportal-mock` and `flexportal-mock record`,
   from their argparse parsers (`mockserver.cli.build_parser`, `mockserver.recording.command.build_parser`);
 - `kit-options`: the contract kit's options, which are pytest options its conftest registers, read
-  by handing the conftest's `pytest_addoption` a stand-in for pytest's parser;
+  by handing `contract_tests.run.options.add_options` a stand-in for pytest's parser;
 - `contract`, `schemas`: the operations of `openapi.yaml`, their parameters and their answers, and the
   fields of its schemas.
 
@@ -241,9 +241,9 @@ def generated(name: str) -> str:
 
         return options_table(build_record_parser())
     if name == "kit-options":
-        from contract_tests.conftest import pytest_addoption
+        from contract_tests.run.options import add_options
 
-        return options_table(conftest_parser(pytest_addoption, "python -m contract_tests"))
+        return options_table(conftest_parser(add_options, "python -m contract_tests"))
     if name == "contract":
         spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
         return contract_summary(spec)
