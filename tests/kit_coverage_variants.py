@@ -7,33 +7,21 @@ corner of the query space, or a wrapper that spoils one record deep in a travers
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver import Settings, create_app, served_state
+from mockserver import Settings, create_app
 from mockserver.domain.ordering import SortKey
 from mockserver.domain.query import ListQuery
 from mockserver.storage.seededindex import Page, TenantStore
+from tests.kit_variants import with_store
 
 # The one sort order the first variant breaks, and the one pair of filter values the second ignores.
 BROKEN_SORT = ("totalDevicesRented", "desc")
 BROKEN_PAIR = (("status", "inactive"), ("customerType", "business"))
-
-
-def _with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]:
-    """A factory serving the real mock whose tenant stores behave as `store_class`."""
-
-    def factory(settings: Settings) -> ASGIApp:
-        app = create_app(settings)
-        for store in served_state(app).values():
-            store.base.__class__ = store_class
-        return app
-
-    return factory
 
 
 class _OneSortAscending(TenantStore):
@@ -98,6 +86,6 @@ def _spoiled_from_page_three(settings: Settings) -> ASGIApp:
     return _SpoilFromPageThree(create_app(settings))
 
 
-one_sort_order_wrong = _with_store(_OneSortAscending)
-one_filter_pair_ignored = _with_store(_OnePairIgnoresType)
+one_sort_order_wrong = with_store(_OneSortAscending)
+one_filter_pair_ignored = with_store(_OnePairIgnoresType)
 record_spoiled_from_page_three = _spoiled_from_page_three

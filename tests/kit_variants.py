@@ -28,7 +28,7 @@ from mockserver.storage.seededindex import Page, TenantStore
 STRING_FIELDS = ("firstName", "lastName", "email")
 
 
-def _with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]:
+def with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]:
     """A factory serving the real mock whose tenant stores behave as `store_class`."""
 
     def factory(settings: Settings) -> ASGIApp:
@@ -472,20 +472,20 @@ def _cursor_accepted_under_another_sort(settings: Settings) -> ASGIApp:
     return app
 
 
-duplicate_at_page_boundaries = _with_store(_DuplicateAtBoundary)
-skipped_item_at_page_boundaries = _with_store(_SkipAtBoundary)
-ties_without_tie_breaker = _with_store(_TiesInAnyOrder)
-filters_lost_after_page_one = _with_store(_FiltersLostAfterPageOne)
-descending_ignored_for_strings = _with_store(_StringsAlwaysAscending)
-has_more_on_exactly_full_last_page = _with_store(_HasMoreOnFullLastPage)
-email_filter_matches_prefixes = _with_store(_EmailMatchesPrefixes)
+duplicate_at_page_boundaries = with_store(_DuplicateAtBoundary)
+skipped_item_at_page_boundaries = with_store(_SkipAtBoundary)
+ties_without_tie_breaker = with_store(_TiesInAnyOrder)
+filters_lost_after_page_one = with_store(_FiltersLostAfterPageOne)
+descending_ignored_for_strings = with_store(_StringsAlwaysAscending)
+has_more_on_exactly_full_last_page = with_store(_HasMoreOnFullLastPage)
+email_filter_matches_prefixes = with_store(_EmailMatchesPrefixes)
 limit_not_capped = _wrapped(request=_uncapped_limit)
 count_wrong = _wrapped(response=_count_is_limit)
 server_error_on_bad_cursor = _wrapped(response=_cursor_errors_crash)
 tenant_data_leaks = _tenants_leak
 auth_ignored = _every_key_accepted
 offset_cursors_under_writes = _offset_cursors
-email_filter_folds_with_lower = _with_store(_EmailLowered)
+email_filter_folds_with_lower = with_store(_EmailLowered)
 non_ascii_addresses_not_found = _serving(_NonAsciiNotFound)
 offset_inside_tie_groups = _serving(_OffsetInsideTies)
 bookmark_cursors_under_writes = _serving(_BookmarkCursors)

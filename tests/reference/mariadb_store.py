@@ -23,9 +23,10 @@ import pymysql
 
 from tests.reference.customers import BY_FIELD, COLUMNS
 from tests.reference.deployment import Deployment
-from tests.reference.errors import Conflict, CustomerNotFound, EmailInUse
+from tests.reference.errors import CustomerNotFound, EmailInUse
 from tests.reference.listing import Dialect, ListQuery, Position, page_statement
 from tests.reference.store import Row
+from tests.reference.updates import check_company_rule
 
 Connection = Any  # a pymysql connection: PyMySQL ships no type hints
 ASCII_LOWER: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -165,10 +166,7 @@ class MariaDBStore:
                 current = cursor.fetchone()
                 if current is None:
                     raise CustomerNotFound(f"no customer {customer_id!r} in tenant {tenant!r}")
-                customer_type = patch.get("customerType", current[0])
-                company = patch["company"] if "company" in patch else current[1]
-                if (customer_type == "business") != (company is not None):
-                    raise Conflict("a business customer needs a company, and an individual has none")
+                check_company_rule(patch, current[0], current[1])
                 changes = {BY_FIELD[name].name: _stored(name, value) for name, value in patch.items()}
                 if "email" in patch:
                     changes["email_key"] = _email_key(patch["email"])

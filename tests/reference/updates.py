@@ -59,6 +59,14 @@ def parse_patch(body: bytes, content_type: str | None, validator: Draft202012Val
     return patch
 
 
+def check_company_rule(patch: Mapping[str, Any], customer_type: str, company: str | None) -> None:
+    """Refuse a patch after which a business customer would lack a company, or an individual have one."""
+    customer_type = patch.get("customerType", customer_type)
+    company = patch.get("company", company)
+    if (customer_type == "business") != (company is not None):
+        raise Conflict("a business customer needs a company, and an individual has none")
+
+
 def apply_patch(
     connection: psycopg.Connection[Any], schema: str, tenant: str, customer_id: str, patch: Mapping[str, Any]
 ) -> Sequence[Any]:
@@ -73,10 +81,7 @@ def apply_patch(
         ).fetchone()
         if current is None:
             raise CustomerNotFound(f"no customer {customer_id!r} in tenant {tenant!r}")
-        customer_type = patch.get("customerType", current[0])
-        company = patch["company"] if "company" in patch else current[1]
-        if (customer_type == "business") != (company is not None):
-            raise Conflict("a business customer needs a company, and an individual has none")
+        check_company_rule(patch, current[0], current[1])
         assignments = [sql.SQL("{} = %s").format(sql.Identifier(BY_FIELD[field].name)) for field in patch]
         statement = sql.SQL(
             "UPDATE {table} SET {assignments},"
