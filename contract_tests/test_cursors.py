@@ -11,7 +11,14 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from contract_tests.checks import invariants
-from contract_tests.checks.cursor_probes import TAMPER_ACCEPTED, UNSIGNED, Probe, binding_probes, verdict
+from contract_tests.checks.cursor_probes import (
+    TAMPER_ACCEPTED,
+    UNSIGNED,
+    Probe,
+    binding_probes,
+    tamper_positions,
+    verdict,
+)
 from contract_tests.checks.forgery import Scalar, forgeries, read_cursor
 from contract_tests.checks.symptoms import Tally, first_tries
 from contract_tests.run.kit import Kit
@@ -56,8 +63,9 @@ def test_cursor_robustness(kit: Kit, data: st.DataObject) -> None:
     ]
     if len(cursor) > 1:
         damaged.append(("a truncated cursor", cursor[: data.draw(st.integers(1, len(cursor) - 1), label="kept")]))
+    positions = tamper_positions(cursor)
     for _ in range(TAMPERED):
-        index = data.draw(st.integers(0, len(cursor) - 1), label="index")
+        index = data.draw(st.sampled_from(positions), label="index")
         replacement = data.draw(st.sampled_from([c for c in URL_SAFE if c != cursor[index]]), label="replacement")
         damaged.append(("a tampered cursor", cursor[:index] + replacement + cursor[index + 1 :]))
     probes = [Probe(kind, query, bad, TAMPER_ACCEPTED) for kind, bad in damaged if bad and bad != cursor]

@@ -14,6 +14,7 @@ from contract_tests.checks.cursor_probes import (
     TAMPER_ACCEPTED,
     Probe,
     binding_probes,
+    tamper_positions,
     verdict,
 )
 from contract_tests.checks.cursor_text import read_text, write_text
@@ -134,3 +135,21 @@ def test_a_plain_readable_cursor_is_edited_as_text() -> None:
     assert cursor is not None and cursor.plain
     (sort,) = [f for f in forgeries(cursor, [("the sort", "createdAt", "email")]) if f.kind == "the sort"]
     assert sort.token == "email|1709647330|cus_1"
+
+
+def test_tampering_leaves_out_the_characters_whose_low_bits_a_decoder_drops() -> None:
+    payload = base64.urlsafe_b64encode(b"payload").decode().rstrip("=")
+    signature = "LXkCIl2RlU6M62zT4GgFshTayYG1F_zBSvz3wnydWlo"  # 32 bytes: its last character holds 2 unread bits
+    positions = tamper_positions(f"{payload}.{signature}")
+    assert len(payload) - 1 not in positions and len(payload) + len(signature) not in positions
+    assert 0 in positions and len(payload) in positions  # the separator too
+    # Why: changing that last character need not change the signature's bytes at all.
+    assert base64.urlsafe_b64decode(signature + "=") == base64.urlsafe_b64decode(signature[:-1] + "p=")
+    # Anywhere else in the signature, another character changes its bytes.
+    for index in range(len(signature) - 1):
+        edited = signature[:index] + ("A" if signature[index] != "A" else "B") + signature[index + 1 :]
+        assert base64.urlsafe_b64decode(edited + "=") != base64.urlsafe_b64decode(signature + "=")
+
+
+def test_a_cursor_of_one_character_can_still_be_tampered() -> None:
+    assert tamper_positions("x") == [0]

@@ -9,6 +9,7 @@ a 5xx is never an answer, and an accepted cursor names the binding the server la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -26,6 +27,7 @@ __all__ = [
     "TAMPER_ACCEPTED",
     "UNSIGNED",
     "binding_probes",
+    "tamper_positions",
     "verdict",
 ]
 
@@ -37,6 +39,8 @@ NOT_BOUND_TO_TENANT: Final = "cursor-not-bound-to-tenant"
 BOUND_TO_LIMIT: Final = "cursor-bound-to-limit"
 UNDOCUMENTED_STATUS: Final = "undocumented-status"
 NO_ENVELOPE: Final = "error-envelope"
+# A run of base64 or base64url characters: its last one may carry bits a decoder ignores.
+_BASE64_RUN: Final = re.compile(r"[A-Za-z0-9+/_-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +111,15 @@ def binding_probes(
     if other_limit >= contract.limit_min and other_limit != limit:
         probes.append(Probe("a cursor sent with another limit", replace(query, limit=other_limit), cursor, None))
     return probes
+
+
+def tamper_positions(cursor: str) -> list[int]:
+    """The places of `cursor` where any other character changes what the server reads.
+
+    The last character of a run of base64 characters may hold padding bits that decoders drop
+    (`...Wlo` and `...Wlp` both end in the same bytes), so changing it need not change the
+    cursor at all: a server accepting it is no finding. Every other place is fair game.
+    """
+    last = {match.end() - 1 for match in _BASE64_RUN.finditer(cursor)}
+    positions = [index for index in range(len(cursor)) if index not in last]
+    return positions or list(range(len(cursor)))
