@@ -17,7 +17,7 @@ from mockserver import Settings
 from mockserver.cli import build_parser
 from mockserver.recording.command import build_parser as build_record_parser
 from tests.conftest import HEADERS, client_for
-from tests.pages import DOCS, ROOT, headings, read
+from tests.pages import DOCS, ROOT, headings, read, section
 
 RUNNABLE = ("sh", "python", "js", "json")
 
@@ -107,6 +107,20 @@ def test_the_reference_lists_every_option_of_the_programs(site: Path) -> None:
         listed = options_in(" ".join(re.findall(r"<code>(--[^<]*)</code>", reference)))
         missing = sorted(options - listed)
         assert not missing, f"the reference lacks {missing}"
+
+
+def test_the_kit_pages_option_table_names_exactly_the_kits_options() -> None:
+    """The kit page explains each option at more length than its help; it may not drift from the parser."""
+    kit_help = subprocess.run(
+        [sys.executable, "-m", "contract_tests", "--help"], capture_output=True, text=True, timeout=120, cwd=ROOT
+    ).stdout
+    kit_options = options_in(kit_help.split("FlexPortal contract kit:", 1)[1].split("\n\n", 1)[0])
+    table = section("docs/kit.md", "Check a deployment with the contract kit")
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `--")]
+    # pytest's help shows one spelling of `--junitxml`/`--junit-xml`: options are compared without their dashes.
+    assert {name.replace("-", "") for name in options_in(" ".join(rows))} == {
+        name.replace("-", "") for name in kit_options
+    }
 
 
 def test_the_reference_summarises_every_operation_of_the_contract(site: Path) -> None:
