@@ -140,3 +140,16 @@ def test_a_one_letter_keys_curl_lines_reproduce_the_requests() -> None:
             assert "FLEXPORTAL_API_KEY" not in shlex.split(command)[-1]  # never in the URL
             replayed = _run(f"{command} -s -o /dev/null -w '%{{http_code}}'", ROOT, FLEXPORTAL_API_KEY="k")
             assert replayed.stdout == status, (line, replayed.stdout, replayed.stderr)
+
+
+def test_a_failure_the_target_does_not_repeat_is_headed_by_the_finding() -> None:
+    """The target answers a page wrongly only the first time: Hypothesis' replay passes and it raises
+    FlakyFailure, yet the summary names the finding, and the property's arguments print in a line."""
+    result = kit(
+        "--app", "tests.kit_variants:count_wrong_on_first_answer", "-k", "test_page_shape", "--max-requests", "100"
+    )
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "produces unreliable results" in result.stdout  # Hypothesis' flakiness error was met
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED test_page_shape")]
+    assert failed == ["FAILED test_page_shape: count is not the number of items in the page [conformance: page-count]"]
+    assert "Kit(an in-process mock, tenant acme)" in result.stdout and "json-schema.org" not in result.stdout

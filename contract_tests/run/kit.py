@@ -29,7 +29,7 @@ CONTROL_PATH: Final = "/_mock"
 __tracebackhide__ = True
 
 
-@dataclass
+@dataclass(repr=False)
 class Kit:
     """What every property is given: where to send requests, as whom, and by which rules to judge."""
 
@@ -55,6 +55,15 @@ class Kit:
     def __post_init__(self) -> None:
         # The data rules' findings on every page land in `findings`, once each.
         self._records = RecordChecks(self.contract, strict=self.strict_data, findings=self.findings)
+
+    def __repr__(self) -> str:
+        """Short: Hypothesis prints a property's arguments with every failure it reports."""
+        where = "an in-process mock" if self.target.in_process else self.target.base_url
+        return f"Kit({where}, tenant {self.target.main.tenant})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """The same short form where Hypothesis (and IPython) pretty-print, which otherwise walk every field."""
+        printer.text(repr(self))
 
     def begin(self) -> None:
         """Forget the requests recorded so far: what follows is one example's reproduction."""
