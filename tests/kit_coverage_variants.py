@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from mockserver import Settings, create_app
 from mockserver.domain.ordering import SortKey
 from mockserver.domain.query import ListQuery
 from mockserver.storage.seededindex import Page, TenantStore
-from tests.kit_variants import with_store
+from tests.kit_variants import Rewrite, with_store
 
 # The one sort order the first variant breaks, and the one pair of filter values the second ignores.
 BROKEN_SORT = ("totalDevicesRented", "desc")
@@ -42,48 +41,29 @@ class _OnePairIgnoresType(TenantStore):
         return super().page(query, after)
 
 
-class _SpoilFromPageThree:
-    """Wraps the real mock: from the third page of a traversal on, the first customer's `totalOrders` is text.
-
-    It counts pages by the cursors it handed out: the page after a cursor given on page n is page n + 1.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.pages: dict[str, int] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/v1/customers":
-            await self.app(scope, receive, send)
-            return
-        cursor = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("startAfter")
-        number = self.pages.get(cursor, 2) if cursor else 1
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-            else:
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, capture)
-        body = b"".join(chunks)
-        if start["status"] == 200:
-            page = orjson.loads(body)
-            if page.get("nextCursor"):
-                self.pages[page["nextCursor"]] = number + 1
-            if number >= 3 and page.get("customers"):
-                page["customers"][0]["totalOrders"] = str(page["customers"][0]["totalOrders"])
-                body = orjson.dumps(page)
-        headers = [(name, value) for name, value in start["headers"] if name.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({"type": "http.response.start", "status": start["status"], "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-
 def _spoiled_from_page_three(settings: Settings) -> ASGIApp:
-    return _SpoilFromPageThree(create_app(settings))
+    """The real mock, but from the third page of a traversal on, the first customer's `totalOrders` is text.
+
+    Pages are counted by the cursors handed out: the page after a cursor given on page n is page n + 1.
+    """
+    pages: dict[str, int] = {}
+    asked = [1]
+
+    def remember(scope: Scope) -> Scope:
+        cursor = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("startAfter")
+        asked[:] = [pages.get(cursor, 2) if cursor else 1]
+        return scope
+
+    def spoil(status: int, body: Any) -> tuple[int, Any]:
+        (number,) = asked
+        if status == 200 and isinstance(body, dict) and "customers" in body:
+            if body.get("nextCursor"):
+                pages[body["nextCursor"]] = number + 1
+            if number >= 3 and body["customers"]:
+                body["customers"][0]["totalOrders"] = str(body["customers"][0]["totalOrders"])
+        return status, body
+
+    return Rewrite(create_app(settings), request=remember, response=spoil)
 
 
 one_sort_order_wrong = with_store(_OneSortAscending)

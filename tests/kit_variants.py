@@ -150,7 +150,7 @@ class _NonAsciiNotFound(OverlaidStore):
         return super().page(query, after, snapshot)
 
 
-class _Rewrite:
+class Rewrite:
     """Wraps the real mock, changing requests before it sees them or responses after."""
 
     def __init__(
@@ -234,7 +234,7 @@ def _count_wrong_on_first_answer(settings: Settings) -> ASGIApp:
             body["count"] += 1
         return status, body
 
-    return _Rewrite(create_app(settings), request=remember, response=rewrite)
+    return Rewrite(create_app(settings), request=remember, response=rewrite)
 
 
 def _cursor_errors_crash(status: int, body: Any) -> tuple[int, Any]:
@@ -245,7 +245,7 @@ def _cursor_errors_crash(status: int, body: Any) -> tuple[int, Any]:
 
 def _wrapped(**rewrites: Callable[..., Any]) -> Callable[[Settings], ASGIApp]:
     def factory(settings: Settings) -> ASGIApp:
-        return _Rewrite(create_app(settings), **rewrites)
+        return Rewrite(create_app(settings), **rewrites)
 
     return factory
 
@@ -353,7 +353,7 @@ def _serving_offsets(app: Starlette) -> ASGIApp:
 
 def _every_key_accepted(settings: Settings) -> ASGIApp:
     key = sorted(settings.api_keys)[0].encode() if settings.api_keys else b"any"
-    return _Rewrite(create_app(settings), request=lambda scope: _set_header(scope, b"authorization", b"Bearer " + key))
+    return Rewrite(create_app(settings), request=lambda scope: _set_header(scope, b"authorization", b"Bearer " + key))
 
 
 def _tenants_leak(settings: Settings) -> ASGIApp:
@@ -365,7 +365,7 @@ def _tenants_leak(settings: Settings) -> ASGIApp:
             return _set_header(scope, b"tenant-id", first)
         return scope
 
-    return _Rewrite(create_app(settings), request=everyone_is_the_first_tenant)
+    return Rewrite(create_app(settings), request=everyone_is_the_first_tenant)
 
 
 class _UncheckedCodec(CursorCodec):
@@ -428,7 +428,7 @@ def _query_string_cursors(settings: Settings) -> ASGIApp:
         scope["query_string"] = urlencode(params).encode()
         return scope
 
-    return _Rewrite(app, request=trusted, response=readable)
+    return Rewrite(app, request=trusted, response=readable)
 
 
 class _Crash:
