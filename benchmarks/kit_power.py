@@ -1,7 +1,7 @@
 """`python -m benchmarks.kit_power`: how many of the kit's broken variants a whole run catches, by budget.
 
-For each broken mock of `tests/kit_variants.py` and each budget it runs the whole kit
-(`python -m contract_tests --app tests.kit_variants:NAME --max-requests N`), every property
+For each broken mock of `tests/kit/variants.py` and each budget it runs the whole kit
+(`python -m contract_tests --app tests.kit.variants:NAME --max-requests N`), every property
 sharing the budget as against a deployment, and reads the JUnit report: a variant is caught
 when the property meant for it fails. The correct mock must pass at every budget. Runs go two
 at a time; each takes tens of seconds, so the table takes a while on a small machine.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract_tests.run.plan import DEFAULT_BUDGET, MINIMUM_BUDGET
-from tests.kit_variants import CAUGHT_BY
+from tests.kit.variants import CAUGHT_BY
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = (MINIMUM_BUDGET, 600, DEFAULT_BUDGET)
@@ -38,7 +38,7 @@ class Outcome:
 
 def run(variant: str, budget: int, folder: Path) -> Outcome:
     report = folder / f"{variant}-{budget}.xml"
-    app = "mockserver:create_app" if variant == CORRECT else f"tests.kit_variants:{variant}"
+    app = "mockserver:create_app" if variant == CORRECT else f"tests.kit.variants:{variant}"
     command = [sys.executable, "-m", "contract_tests", "--app", app, "--max-requests", str(budget)]
     env = {**os.environ, "FLEXPORTAL_API_KEY": "kit-power-key"}
     done = subprocess.run([*command, "--junitxml", str(report)], cwd=ROOT, capture_output=True, text=True, env=env)

@@ -1,29 +1,37 @@
-"""Shared test helpers: in-process clients over small seeded datasets, and a traversal helper."""
+"""The suite's configuration and its fixtures: one per way of serving the mock, and the private databases.
+
+The mock is served in tests in four ways, each through one mechanism:
+
+- in process: the `client` fixture, a Starlette `TestClient` over a small seeded dataset shared
+  by the session; a test that changes what it serves makes its own with `helpers.client_for`;
+- on a socket in this process: `mockserver.server.background` (uvicorn in a thread), for what
+  only a real connection shows (network faults, the HTTP protocol, the kit's runs);
+- as a process, started as a user starts it: `helpers.running_mock(*args)`, and the `replicas`
+  fixture for two of them sharing one PostgreSQL database;
+- through the pytest plugin's own fixtures (`flexportal_mock` and its siblings).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import ExitStack
-from typing import Any
 
 import psycopg
 import pytest
 from hypothesis import settings as hypothesis_settings
 from starlette.testclient import TestClient
 
-from mockserver import Settings, create_app
+from mockserver import Settings
+from tests.helpers import RunningMock, client_for, running_mock
+from tests.mock.replicas import replica_args
 from tests.postgres import Cluster, private_cluster, unavailable
-from tests.replicas import replica_args
-from tests.serving import RunningMock, running_mock
 
 # Shared machines are noisy: no per-example deadline; in CI, the same examples on every run.
 hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
-HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,26 +51,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Files marked `slow` first (in their order), so xdist's workers do not end on one while the others idle."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
-def client_for(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings), raise_server_exceptions=True)
-
-
-def traverse(
-    client: TestClient, params: Mapping[str, Any], headers: Mapping[str, str] = HEADERS, max_pages: int = 10_000
-) -> Iterator[dict[str, Any]]:
-    """Every page of a list query, following nextCursor until hasMore is false."""
-    query = dict(params)
-    for _ in range(max_pages):
-        response = client.get("/v1/customers", params=query, headers=dict(headers))
-        assert response.status_code == 200, response.text
-        page = response.json()
-        yield page
-        if not page["hasMore"]:
-            return
-        query["startAfter"] = page["nextCursor"]
-    raise AssertionError(f"traversal of {params} did not end within {max_pages} pages")
 
 
 @pytest.fixture(scope="session")

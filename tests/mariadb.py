@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import pymysql
 
-from tests.postgres import free_port
+from tests.helpers import free_port
 
 SERVER: Final = Path("/usr/sbin/mariadbd")
 INSTALL_DB: Final = Path("/usr/bin/mariadb-install-db")

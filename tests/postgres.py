@@ -13,7 +13,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from tests.helpers import free_port
 
 BINARIES: Final = Path("/usr/lib/postgresql/15/bin")
 SYSTEM_USER: Final = "postgres"
@@ -132,10 +133,3 @@ def _run(command: list[str], log: Path | None = None) -> None:
     if result.returncode != 0:
         logged = log.read_text(errors="replace") if log is not None and log.exists() else ""
         raise RuntimeError(f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}{result.stderr}{logged}")
-
-
-def free_port() -> int:
-    """A loopback port that nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -13,7 +13,7 @@ from typing import Final
 
 __all__ = ["DOCS", "EXAMPLE_BASE", "ROOT", "blocks", "headings", "lines", "read", "section"]
 
-ROOT: Final = Path(__file__).resolve().parent.parent
+ROOT: Final = Path(__file__).resolve().parents[2]
 DOCS: Final = ROOT / "docs"
 EXAMPLE_BASE: Final = "http://127.0.0.1:8000"
 """Where the examples reach the mock (its default address): tests replace it with the address of theirs."""

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
-from tests.serving import RunningMock, running_mock
+from tests.docs.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
+from tests.helpers import RunningMock, headers, running_mock
 
-HEADERS = {"Authorization": "Bearer demo-key", "Tenant-ID": "acme"}
+HEADERS = headers("demo-key")
 
 
 @pytest.fixture(scope="module")

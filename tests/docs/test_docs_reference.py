@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from contract_tests.run.options import add_options
-from tests.pages import DOCS
+from tests.docs.pages import DOCS
 
 
 @pytest.fixture(scope="module")

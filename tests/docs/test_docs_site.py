@@ -16,33 +16,33 @@ import yaml
 from mockserver import Settings
 from mockserver.cli import build_parser
 from mockserver.recording.command import build_parser as build_record_parser
-from tests.conftest import HEADERS, client_for
-from tests.pages import DOCS, ROOT, headings, read, section
+from tests.docs.pages import DOCS, ROOT, headings, read, section
+from tests.helpers import HEADERS, client_for
 
 RUNNABLE = ("sh", "python", "js", "json")
 
 RUN_BY: dict[tuple[str, str], str] = {
-    ("README.md", "A one-minute tour"): "test_docs_examples.py",
-    ("docs/index.md", "Try it"): "test_docs_examples.py",
-    ("docs/frontend.md", "Read and edit from a browser app"): "test_browser.py",
-    ("docs/frontend.md", "CORS"): "test_readme.py",
-    ("docs/simulation.md", "Simulate what production will do"): "test_readme.py",
-    ("docs/tests.md", "The pytest plugin"): "plugin_projects.py",
-    ("docs/tests.md", "Check which requests your code made"): "test_pytest_plugin_journal.py",
-    ("docs/writes.md", "Writes and state"): "test_docs_examples.py",
-    ("docs/hosts.md", "Several hosts"): "test_replicas_postgres.py",
-    ("docs/recording.md", "Data"): "test_docs_examples.py",
-    ("docs/kit.md", "Check the contract with Schemathesis"): "test_schemathesis.py",
-    ("docs/kit.md", "Adopting it: first run, baseline, gate"): "test_kit_gate.py",
+    ("README.md", "A one-minute tour"): "docs/test_docs_examples.py",
+    ("docs/index.md", "Try it"): "docs/test_docs_examples.py",
+    ("docs/frontend.md", "Read and edit from a browser app"): "mock/test_browser.py",
+    ("docs/frontend.md", "CORS"): "docs/test_readme.py",
+    ("docs/simulation.md", "Simulate what production will do"): "docs/test_readme.py",
+    ("docs/tests.md", "The pytest plugin"): "mock/plugin_projects.py",
+    ("docs/tests.md", "Check which requests your code made"): "mock/test_pytest_plugin_journal.py",
+    ("docs/writes.md", "Writes and state"): "docs/test_docs_examples.py",
+    ("docs/hosts.md", "Several hosts"): "mock/test_replicas_postgres.py",
+    ("docs/recording.md", "Data"): "docs/test_docs_examples.py",
+    ("docs/kit.md", "Check the contract with Schemathesis"): "mock/test_schemathesis.py",
+    ("docs/kit.md", "Adopting it: first run, baseline, gate"): "kit/test_gate.py",
 }
-"""Where each section's examples are run: the test module reads the section through `tests.pages`."""
+"""Where each section's examples are run: the test module reads the section through `tests.docs.pages`."""
 
 NOT_RUN: dict[str, str] = {
     "python3 -m venv .venv && ": "the install commands: .ci/run runs the second on a fresh clone, test_readme.py holds"
     " it to .ci/run's and test_docs_examples.py the README's to the getting-started page's",
     "sudo apt-get update && sudo apt-get install chromium": "installs Debian packages; .ci/run installs the same",
-    ".venv/bin/python -m contract_tests": "the kit's whole default run; tests/test_kit_*.py run it, one property each",
-    "export FLEXPORTAL_API_KEY=...": "needs a deployment and its key (tests/test_kit_cli.py, tests/test_record.py)",
+    ".venv/bin/python -m contract_tests": "the kit's whole default run; tests/kit/ runs it, one property each",
+    "export FLEXPORTAL_API_KEY=...": "needs a deployment and its key (kit/test_cli.py, mock/test_record.py)",
     ".venv/bin/python -m benchmarks": "benchmarks of minutes; benchmarks/RESULTS.md records their runs",
 }
 """Examples no test runs as written, by the start of their first line, and why."""

@@ -8,8 +8,8 @@ import shlex
 
 import httpx
 
-from tests.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
-from tests.serving import running_mock
+from tests.docs.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
+from tests.helpers import running_mock
 
 
 def frontend() -> str:

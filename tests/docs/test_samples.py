@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from mockserver.storage.fixturefile import load_fixtures
-from tests.pages import section
+from tests.docs.pages import section
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_export_command_regenerates_the_committed_sample(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Broken variants of the mock that only a covering walk of the query space, or a check of every page, finds.
 
 Each is an application factory taking the mock's `Settings`, as the kit's `--app` option
-expects, built as `tests/kit_variants.py` builds its own: a tenant store that misbehaves for one
+expects, built as `tests/kit/variants.py` builds its own: a tenant store that misbehaves for one
 corner of the query space, or a wrapper that spoils one record deep in a traversal.
 """
 
@@ -16,7 +16,7 @@ from mockserver import Settings, create_app
 from mockserver.domain.ordering import SortKey
 from mockserver.domain.query import ListQuery
 from mockserver.storage.seededindex import Page, TenantStore
-from tests.kit_variants import Rewrite, with_store
+from tests.kit.variants import Rewrite, with_store
 
 # The one sort order the first variant breaks, and the one pair of filter values the second ignores.
 BROKEN_SORT = ("totalDevicesRented", "desc")

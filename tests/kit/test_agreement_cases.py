@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contract_tests.checks import agreement
-from tests.kit_samples import ALL, DESC, RENTALS, STATUS, A, B, C, D, E, customer, raises, traversal
+from tests.kit.samples import ALL, DESC, RENTALS, STATUS, A, B, C, D, E, customer, raises, traversal
 
 # --- check_agreement -----------------------------------------------------------------------------
 

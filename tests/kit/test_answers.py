@@ -11,7 +11,7 @@ import pytest
 from contract_tests.checks import invariants
 from contract_tests.checks.email_spellings import FOLDS
 from contract_tests.transport.traversal import Page
-from tests.kit_samples import CONTRACT, EMAIL, A, B, C, customer, page, raises
+from tests.kit.samples import CONTRACT, EMAIL, A, B, C, customer, page, raises
 
 # --- check_email_lookup --------------------------------------------------------------------------
 

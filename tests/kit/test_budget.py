@@ -19,7 +19,7 @@ from contract_tests.run.plan import (
 from contract_tests.spec.coverage import enumeration
 from contract_tests.transport.client import Budget, BudgetExhausted
 from contract_tests.transport.shares import ShareSpent
-from tests.kit_samples import CONTRACT
+from tests.kit.samples import CONTRACT
 
 EVERY_PROPERTY = list(NEEDS)
 

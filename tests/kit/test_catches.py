@@ -1,6 +1,6 @@
 """The contract kit catches each deliberately broken mock with the property meant for it, and passes the real one.
 
-Every run is `python -m contract_tests --app tests.kit_variants:NAME -k PROPERTY`, as a user
+Every run is `python -m contract_tests --app tests.kit.variants:NAME -k PROPERTY`, as a user
 would start it; the runs go in parallel, two at a time, since each takes a few seconds. Variants
 in `WITHIN_DEFAULT_SHARE` must be caught with no more requests than a whole run at the default
 budget gives their property, and with the failure class named.
@@ -14,9 +14,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import pytest
 
 from contract_tests.run.plan import DEFAULT_BUDGET
-from tests.kit_runs import SECRET, KitRun, run_kit
-from tests.kit_shares import share_arguments
-from tests.kit_variants import CAUGHT_BY
+from tests.kit.runs import SECRET, KitRun, run_kit
+from tests.kit.shares import share_arguments
+from tests.kit.variants import CAUGHT_BY
 
 pytestmark = pytest.mark.slow
 # Variants caught within their property's share of a default run, and the failure class each shows.
@@ -41,7 +41,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
             name: pool.submit(
-                run_kit, folder / f"{name}.xml", "--app", f"tests.kit_variants:{name}", "-k", prop, *_budget(name, prop)
+                run_kit, folder / f"{name}.xml", "--app", f"tests.kit.variants:{name}", "-k", prop, *_budget(name, prop)
             )
             for name, prop in CAUGHT_BY.items()
         }

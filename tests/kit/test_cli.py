@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.kit_runs import SECRET, kit
-from tests.serving import running_mock
+from tests.helpers import running_mock
+from tests.kit.runs import SECRET, kit
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def test_every_property_is_checked_within_small_budgets_against_a_mock_started_b
 
 
 def test_shrinking_a_failure_stops_at_its_share_and_the_properties_after_it_are_checked() -> None:
-    result = kit("--app", "tests.kit_variants:has_more_on_exactly_full_last_page", "--max-requests", "600")
+    result = kit("--app", "tests.kit.variants:has_more_on_exactly_full_last_page", "--max-requests", "600")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_traversal: " in result.stdout
     assert re.search(r"test_traversal +\d+ / \d+ .*shrinking stopped at its share", result.stdout)

@@ -25,7 +25,7 @@ from contract_tests.transport.client import (
     Pacer,
     RateLimitedTooLong,
 )
-from tests.kit_clock import FakeTime, pacer
+from tests.kit.clock import FakeTime, pacer
 
 BASE_URL = "http://target.test/"
 KEY = "kit-secret-Zq7xW2pL"

@@ -22,7 +22,7 @@ from contract_tests.spec.coverage import (
     sort_pairs,
 )
 from contract_tests.spec.queries import Query
-from tests.kit_samples import CONTRACT, page
+from tests.kit.samples import CONTRACT, page
 
 ALL_SORTS = {("sort", field, direction) for field, direction in sort_pairs(CONTRACT)}
 ALL_FILTER_CELLS = {cell for cell in every_cell(CONTRACT) if cell[0] in ("filter", "pair")}
@@ -79,7 +79,7 @@ def test_only_the_properties_that_judge_the_space_walk_it() -> None:
 
 def test_the_examples_after_the_enumeration_go_to_the_least_traversed_cells() -> None:
     scripts = enumeration("test_order", CONTRACT)
-    counts = Counter({cell: 3 for cell in ALL_SORTS})
+    counts: Counter[tuple[str, ...]] = Counter({cell: 3 for cell in ALL_SORTS})
     counts[("sort", "email", "desc")] = 1
     chosen = least_covered(scripts, counts, CONTRACT)
     assert (chosen["query"].sort_by, chosen["query"].sort_order) == ("email", "desc")

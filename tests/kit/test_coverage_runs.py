@@ -16,12 +16,12 @@ import pytest
 from contract_tests.run.plan import DEFAULT_BUDGET
 from contract_tests.spec.contract import contract_from_spec, load_spec
 from contract_tests.spec.coverage import sort_pairs
-from tests.kit_coverage_variants import BROKEN_PAIR, BROKEN_SORT
-from tests.kit_runs import KitRun, run_kit
+from tests.kit.coverage_variants import BROKEN_PAIR, BROKEN_SORT
+from tests.kit.runs import KitRun, run_kit
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = contract_from_spec(load_spec(ROOT / "openapi.yaml"))
 SORTED_BY = ("order", "limit_invariance", "direction")
 FILTERED_BY = ("filters", "partition")
@@ -53,7 +53,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {"default": pool.submit(run_kit, folder / "default.xml")}
         for name, (prop, budget) in variants.items():
-            app = f"tests.kit_coverage_variants:{name}"
+            app = f"tests.kit.coverage_variants:{name}"
             futures[name] = pool.submit(
                 run_kit, folder / f"{name}.xml", "--app", app, "-k", prop, "--max-requests", budget
             )

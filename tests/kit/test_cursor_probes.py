@@ -21,7 +21,7 @@ from contract_tests.checks.cursor_text import read_text, write_text
 from contract_tests.checks.forgery import forgeries, read_cursor
 from contract_tests.checks.symptoms import Tally, first_tries
 from contract_tests.spec.queries import Query
-from tests.kit_samples import CONTRACT, customer
+from tests.kit.samples import CONTRACT, customer
 
 ENVELOPE = {"error": {"code": "INVALID_CURSOR", "message": "no"}}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.checks.email_spellings import FOLDS, lookup_problem, lookups
-from tests.kit_samples import CONTRACT, EMAIL, customer
+from tests.kit.samples import CONTRACT, EMAIL, customer
 
 KELVIN, LONG_S = FOLDS[0], FOLDS[1]
 

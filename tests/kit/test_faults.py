@@ -19,21 +19,21 @@ from pathlib import Path
 import pytest
 
 from contract_tests.run.plan import PREFLIGHT
-from tests.kit_runs import SECRET, kit
-from tests.serving import running_mock
+from tests.helpers import free_port, running_mock
+from tests.kit.runs import SECRET, kit
 
 pytestmark = pytest.mark.slow
 
 
 def test_transient_gateway_errors_are_retried_and_the_run_passes() -> None:
-    result = kit("--app", "tests.kit_faults:flaky_gateway", "--backoff", "0.01")
+    result = kit("--app", "tests.kit.faults:flaky_gateway", "--backoff", "0.01")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "every property checked holds" in result.stdout
     assert " retried" in result.stdout
 
 
 def test_429_is_waited_out_and_the_run_passes() -> None:
-    result = kit("--app", "tests.kit_faults:rate_limited", "-k", "test_authentication or test_page_shape")
+    result = kit("--app", "tests.kit.faults:rate_limited", "-k", "test_authentication or test_page_shape")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "-> 429" not in result.stdout  # nothing failed, so no request sequence is shown
 
@@ -47,7 +47,7 @@ def requests_sent(output: str) -> int:
 def test_an_unavailable_target_is_an_infrastructure_verdict_not_a_violation(tmp_path: Path) -> None:
     report = tmp_path / "kit.xml"
     result = kit(
-        "--app", "tests.kit_faults:always_unavailable", "--retries", "1", "--backoff", "0.01",
+        "--app", "tests.kit.faults:always_unavailable", "--retries", "1", "--backoff", "0.01",
         "--junitxml", str(report),
     )  # fmt: skip
     assert result.returncode == 75, result.stdout[-3000:]
@@ -66,13 +66,6 @@ def test_an_unavailable_target_is_an_infrastructure_verdict_not_a_violation(tmp_
     skipped = cases["test_schema_conformance"].find("skipped")
     assert skipped is not None and skipped.get("message") == unchecked
     assert all(case.find("skipped") is not None for case in cases.values())
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound and released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def early_verdict(*args: str, key: str = SECRET) -> tuple[str, int]:
@@ -118,13 +111,13 @@ def test_a_refused_key_ends_the_run_at_once() -> None:
 
 
 def test_html_pages_are_not_taken_for_answers() -> None:
-    result = kit("--app", "tests.kit_faults:html_instead_of_json", "--retries", "0", "-k", "test_order")
+    result = kit("--app", "tests.kit.faults:html_instead_of_json", "--retries", "0", "-k", "test_order")
     assert result.returncode == 75, result.stdout[-3000:]
     assert "a 200 answer that is not JSON (text/html)" in result.stdout
 
 
 def test_a_hanging_target_ends_at_the_deadline() -> None:
-    result = kit("--app", "tests.kit_faults:hanging", "--timeout", "0.5", "--retries", "1", "--deadline", "6")
+    result = kit("--app", "tests.kit.faults:hanging", "--timeout", "0.5", "--retries", "1", "--deadline", "6")
     assert result.returncode == 75, result.stdout[-3000:]
     assert "no response (ReadTimeout" in result.stdout
     assert "the run's deadline has passed" in result.stdout

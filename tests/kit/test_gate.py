@@ -14,15 +14,14 @@ from pathlib import Path
 import pytest
 from junitparser import Error, JUnitXml, Skipped
 
-from tests import pages
-from tests.kit_runs import ROOT, kit
-from tests.serving import running_mock
-from tests.test_kit_faults import free_port
+from tests.docs import pages
+from tests.helpers import free_port, running_mock
+from tests.kit.runs import ROOT, kit
 
 pytestmark = pytest.mark.slow
 
 # A mock that repeats a customer across pages, and the two properties that show it or not.
-BROKEN = "--app tests.kit_variants:duplicate_at_page_boundaries -k 'test_traversal or test_page_shape'"
+BROKEN = "--app tests.kit.variants:duplicate_at_page_boundaries -k 'test_traversal or test_page_shape'"
 
 
 def _adoption_commands() -> list[str]:
@@ -78,7 +77,7 @@ def test_the_documented_adoption_path_runs_as_written(tmp_path: Path) -> None:
     assert "`test_traversal` correctness `duplicate`" in summary.read_text()
 
     # The correct mock, gated by the same baseline: the entry it no longer sees is listed, the run passes.
-    healed = gate.replace("--app tests.kit_variants:duplicate_at_page_boundaries ", "")
+    healed = gate.replace("--app tests.kit.variants:duplicate_at_page_boundaries ", "")
     fixed = _run(healed, tmp_path)
     assert fixed.returncode == 0, fixed.stdout[-3000:]
     assert "BASELINE entry no longer seen (remove it): test_traversal duplicate: " in fixed.stdout
@@ -146,7 +145,7 @@ def test_a_failure_the_target_does_not_repeat_is_headed_by_the_finding() -> None
     """The target answers a page wrongly only the first time: Hypothesis' replay passes and it raises
     FlakyFailure, yet the summary names the finding, and the property's arguments print in a line."""
     result = kit(
-        "--app", "tests.kit_variants:count_wrong_on_first_answer", "-k", "test_page_shape", "--max-requests", "100"
+        "--app", "tests.kit.variants:count_wrong_on_first_answer", "-k", "test_page_shape", "--max-requests", "100"
     )
     assert result.returncode == 1, result.stdout[-3000:]
     assert "produces unreliable results" in result.stdout  # Hypothesis' flakiness error was met

@@ -18,9 +18,9 @@ import pytest
 import yaml
 from junitparser import JUnitXml
 
-from tests import pages
-from tests.kit_runs import ROOT
-from tests.serving import running_mock
+from tests.docs import pages
+from tests.helpers import running_mock
+from tests.kit.runs import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 from contract_tests.checks import agreement, invariants
 from contract_tests.transport.traversal import Page
-from tests.kit_samples import (
+from tests.kit.samples import (
     ALL,
     CONTRACT,
     DESC,

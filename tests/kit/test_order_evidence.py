@@ -16,7 +16,7 @@ from contract_tests.spec.contract import Contract, contract_from_spec
 from contract_tests.spec.ordering import Item, ListOrder
 from contract_tests.transport.traversal import Traversal
 from contract_tests.violations import ContractViolation
-from tests.kit_runs import kit
+from tests.kit.runs import kit
 
 CONTRACT: Contract = contract_from_spec(spec_document())
 OUT_OF_ORDER = "customers are out of order"
@@ -337,7 +337,7 @@ def test_the_hint_weighs_every_traversal_of_the_run() -> None:
 @pytest.mark.parametrize("variant", ["ties_without_tie_breaker", "descending_ignored_for_strings"])
 def test_any_reports_a_broken_order_as_the_finding(variant: str) -> None:
     """A run under `any` ends in the finding, never in Hypothesis' "Inconsistent data generation"."""
-    result = kit("--app", f"tests.kit_variants:{variant}", "--string-collation", "any", "-k", "test_order")
+    result = kit("--app", f"tests.kit.variants:{variant}", "--string-collation", "any", "-k", "test_order")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_order: customers are in no single order" in result.stdout, result.stdout[-3000:]
     assert "Inconsistent data generation" not in result.stdout

@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import locale
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -396,7 +397,11 @@ def test_case_and_accent_insensitive_collations_make_strings_equal(
 
 def test_equal_strings_are_ordered_by_the_tie_breaker() -> None:
     by_name = order("firstName", collation=real("utf8mb4_general_ci"), id_collation="utf8mb4_bin")
-    listed = [item("cus_3", firstName="abel"), item("cus_1", firstName="Ábel"), item("cus_2", firstName="Abel")]
+    listed: list[Mapping[str, Any]] = [
+        item("cus_3", firstName="abel"),
+        item("cus_1", firstName="Ábel"),
+        item("cus_2", firstName="Abel"),
+    ]
     assert [entry["customerId"] for entry in by_name.sorted(listed)] == ["cus_1", "cus_2", "cus_3"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.transport.client import Budget, BudgetExhausted
-from tests.kit_clock import FakeTime, pacer
+from tests.kit.clock import FakeTime, pacer
 
 # --- Budget --------------------------------------------------------------------------------------
 

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from contract_tests.run.plan import PLANS
-from tests.kit_runs import SECRET, kit
-from tests.kit_shares import share_arguments
-from tests.serving import running_mock
+from tests.helpers import running_mock
+from tests.kit.runs import SECRET, kit
+from tests.kit.shares import share_arguments
 
 pytestmark = pytest.mark.slow
 PROPERTY = "test_pagination_under_change"
@@ -57,7 +57,7 @@ def test_without_allow_writes_a_deployment_gets_only_reads() -> None:
 
 
 def test_offset_cursors_are_caught_only_with_writes() -> None:
-    variant = "tests.kit_variants:offset_cursors_without_controls"
+    variant = "tests.kit.variants:offset_cursors_without_controls"
     read_only = kit("--app", variant, "-k", PROPERTY)
     assert read_only.returncode == 0, read_only.stdout[-3000:]
     assert "1 skipped" in read_only.stdout
@@ -68,7 +68,7 @@ def test_offset_cursors_are_caught_only_with_writes() -> None:
 
 
 def test_a_change_that_cannot_be_put_back_is_listed() -> None:
-    result = kit("--app", "tests.kit_faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY)
+    result = kit("--app", "tests.kit.faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY)
     assert "NOT RESTORED cus_" in result.stdout, result.stdout[-3000:]
     assert "answered 403" in result.stdout
 
@@ -82,7 +82,7 @@ def starter_share() -> list[str]:
     "variant", ["offset_cursors_under_writes", "offset_inside_tie_groups", "bookmark_cursors_under_writes"]
 )
 def test_write_bugs_are_caught_within_a_starter_plans_share(variant: str) -> None:
-    result = kit("--app", f"tests.kit_variants:{variant}", "-k", PROPERTY, *starter_share())
+    result = kit("--app", f"tests.kit.variants:{variant}", "-k", PROPERTY, *starter_share())
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"FAILED {PROPERTY}: a traversal under writes" in result.stdout
     expected = {"bookmark_cursors_under_writes": ["duplicate-under-writes"]}.get(
@@ -99,7 +99,7 @@ def test_the_correct_mock_passes_within_a_starter_plans_share() -> None:
 
 
 def test_refused_writes_leave_the_property_not_checked() -> None:
-    result = kit("--app", "tests.kit_variants:every_patch_refused", "-k", PROPERTY, "-rs")
+    result = kit("--app", "tests.kit.variants:every_patch_refused", "-k", PROPERTY, "-rs")
     assert result.returncode == 75, result.stdout[-3000:]
     assert "not checked: the target refused the kit's writes (write-refused)" in result.stdout
     assert "answered 422 VALIDATION_ERROR" in result.stdout

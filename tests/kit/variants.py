@@ -510,9 +510,9 @@ email_filter_folds_with_lower = with_store(_EmailLowered)
 non_ascii_addresses_not_found = _serving(_NonAsciiNotFound)
 offset_inside_tie_groups = _serving(_OffsetInsideTies)
 bookmark_cursors_under_writes = _serving(_BookmarkCursors)
-# Not in CAUGHT_BY: it is caught only with --allow-writes (tests/test_kit_writes.py).
+# Not in CAUGHT_BY: it is caught only with --allow-writes (tests/kit/test_writes.py).
 offset_cursors_without_controls = _offset_cursors_without_controls
-# Not in CAUGHT_BY: refused writes leave the property not checked (tests/test_kit_writes.py).
+# Not in CAUGHT_BY: refused writes leave the property not checked (tests/kit/test_writes.py).
 every_patch_refused = _every_patch_refused
 cursor_signature_never_checked = _signature_never_checked
 unsigned_query_string_cursors = _query_string_cursors

@@ -10,7 +10,7 @@ import schemathesis
 
 from mockserver.domain.spec import documented_statuses, load_spec
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @functools.cache

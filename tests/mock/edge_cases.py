@@ -1,32 +1,27 @@
 """The edge-case fixture file and what the contract says it must serve.
 
-Expectations are computed here from the raw JSON (read with the standard library) and the
-contract's words in `openapi.yaml`, never with `mockserver.domain.ordering`.
+Expectations come from the raw JSON (read with the standard library) through the suite's one
+model of the list (`tests/listmodel.py`), never from `mockserver.domain.ordering`; the orders
+written out by hand below hold that model to the contract's words.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from starlette.testclient import TestClient
 
-from tests.conftest import traverse
-from tests.expectations import PROFITABILITY
+from tests import listmodel
+from tests.helpers import headers, traverse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EDGE_FILE = ROOT / "fixtures" / "edge-cases.json"
 TENANT = "edge"
-EDGE_HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": TENANT}
+EDGE_HEADERS = headers(tenant=TENANT)
 
-SPEC: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-X_ORDERING: dict[str, Any] = SPEC["paths"]["/v1/customers"]["get"]["x-ordering"]
-ORDERING: dict[str, str] = X_ORDERING["fields"]  # sort field -> "timestamp" | "string" | "number"
-SORT_FIELDS = tuple(ORDERING)
 FILTERS: list[dict[str, str]] = [
     {"status": "active"},
     {"status": "inactive"},
@@ -146,38 +141,9 @@ LAST_NAME_ASC = [
 ]
 
 
-# --- an independent statement of the contract --------------------------------------------------
-
-
-def order_value(record: Mapping[str, Any], field: str) -> Any:
-    """The value the contract compares: instants for timestamps, code points for strings, numbers."""
-    kind = ORDERING[field]
-    if kind == "timestamp":
-        return datetime.fromisoformat(record[field])
-    assert kind in {"string", "number"}, kind
-    return record[field]
-
-
-def matches(record: Mapping[str, Any], filters: Mapping[str, str]) -> bool:
-    """Whether `record` passes every filter (they combine with AND)."""
-    if "status" in filters and record["status"] != filters["status"]:
-        return False
-    if "customerType" in filters and record["customerType"] != filters["customerType"]:
-        return False
-    if "hasActiveRentals" in filters:
-        return bool(record["totalDevicesRented"] > 0) == (filters["hasActiveRentals"] == "true")
-    return True
-
-
 def expected_ids(sort_by: str, sort_order: str, filters: Mapping[str, str] | None = None) -> list[str]:
-    """The matching customers' ids in the contract's order: sort value, then customerId, same direction."""
-    chosen = [record for record in RECORDS if matches(record, filters or {})]
-    chosen.sort(key=lambda record: (order_value(record, sort_by), record["customerId"]), reverse=sort_order == "desc")
-    return [record["customerId"] for record in chosen]
-
-
-def without_profitability(record: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in record.items() if name not in PROFITABILITY}
+    """The edge tenant's ids a list query must show, in order, as the suite's one model gives them."""
+    return listmodel.expected_ids(RECORDS, {"sortBy": sort_by, "sortOrder": sort_order, **(filters or {})})
 
 
 def typed(value: Any) -> Any:

@@ -13,14 +13,14 @@ import httpcore  # noqa: F401
 import pytest
 
 import mockserver.server.background  # noqa: F401
-from tests.pages import section
+from tests.docs.pages import section
 
 # Loaded here, before pytester snapshots sys.modules, so that its in-process runs neither import
 # uvicorn anew each time nor leave httpx's exception map keyed by an httpcore the snapshot then
 # drops (httpx imports httpcore on first use and maps its errors by class: one imported again
 # after the drop would reach the kit's client unmapped, as no `httpx.TransportError`).
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STRICT_INI = """\
 [pytest]
 addopts = --strict-markers --strict-config -p no:cacheprovider

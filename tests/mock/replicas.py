@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import psycopg
 
+from tests.helpers import RunningMock, headers
 from tests.postgres import Cluster
-from tests.serving import RunningMock
 
 KEY = "replica-key"
-HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+HEADERS = headers(KEY)
 
 
 def replica_args(url: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from mockserver import Settings, create_app
 from mockserver.http.accessbuffer import LOGGER, BufferedAccessHandler, direct_handler
 from mockserver.http.accesslog import log_request
 from mockserver.server.logconfig import logging_config
-from tests.conftest import HEADERS
+from tests.helpers import HEADERS
 
 SCOPE = {
     "method": "GET",

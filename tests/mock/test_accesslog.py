@@ -9,7 +9,7 @@ import signal
 import httpx
 import pytest
 
-from tests.serving import running_mock
+from tests.helpers import running_mock
 
 KEY = "s3cret-Key-that-must-never-be-logged"
 LOST_CHECK_REQUESTS = 300

@@ -17,7 +17,7 @@ from mockserver.recording.anonymise import ADDRESSES, Anonymiser
 from mockserver.recording.pseudonyms import script_of
 from mockserver.settings import Settings
 from mockserver.storage.fixturefile import dump_fixtures, load_fixtures
-from tests.recorded_names import full_names
+from tests.mock.recorded_names import full_names
 
 KEY = b"a test key of thirty-two bytes.."
 KEPT = {

@@ -112,4 +112,4 @@ def test_the_c_join_refuses_what_it_cannot_read_instead_of_reading_past_it() -> 
     with pytest.raises(ValueError, match="width"):
         join(fragments, offsets, codes, 4, places, b"xyz", bounds, [0])
     with pytest.raises(TypeError):
-        join(fragments, offsets, codes, 5, places, b"xyz", bounds, ["0"])
+        join(fragments, offsets, codes, 5, places, b"xyz", bounds, ["0"])  # type: ignore[list-item]

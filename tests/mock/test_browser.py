@@ -16,9 +16,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import headless_chromium
-from tests.pages import EXAMPLE_BASE, blocks, section
-from tests.serving import RunningMock, running_mock
+from tests.docs.pages import EXAMPLE_BASE, blocks, section
+from tests.helpers import RunningMock, headers, running_mock
+from tests.mock.browser import headless_chromium
 
 
 def fetch_example() -> str:
@@ -81,7 +81,7 @@ window.addEventListener("unhandledrejection", (event) => {{
         server.server_close()
 
 
-HEADERS = {"Authorization": "Bearer demo-key", "Tenant-ID": "acme"}
+HEADERS = headers("demo-key")
 
 
 def first_twenty(base_url: str) -> list[dict[str, Any]]:
@@ -189,10 +189,9 @@ def open_operation(browser: webdriver.Chrome, operation: str, parameters: dict[s
     """Expand `operation` in the docs page and fill in its `parameters`; the operation's block."""
     click(browser, f"#operations-Customers-{operation} .opblock-summary-control")
     for name, value in parameters.items():
+        selector = f'#operations-Customers-{operation} tr[data-param-name="{name}"] input'
         field = WebDriverWait(browser, 30).until(
-            lambda driver, name=name: driver.find_element(
-                By.CSS_SELECTOR, f'#operations-Customers-{operation} tr[data-param-name="{name}"] input'
-            )
+            lambda driver, selector=selector: driver.find_element(By.CSS_SELECTOR, selector)  # type: ignore[misc]
         )
         replace_text(field, value)
     return browser.find_element(By.ID, f"operations-Customers-{operation}")

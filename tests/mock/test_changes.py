@@ -9,10 +9,10 @@ from typing import Any
 from mockserver import Settings
 from mockserver.generation.dataset import dataset_records
 from mockserver.storage.fixturefile import dump_fixtures
-from tests.conftest import HEADERS, client_for, traverse
-from tests.expectations import expected_ids
+from tests.helpers import HEADERS, client_for, traverse
+from tests.listmodel import expected_ids
 
-PARAMS = {"sortBy": "lastName", "sortOrder": "asc", "limit": 20}
+PARAMS = {"sortBy": "lastName", "sortOrder": "asc", "limit": "20"}
 
 SECRET = b"one key for both servers"
 

@@ -6,20 +6,17 @@ import shlex
 import signal
 import socket
 import subprocess
-import sys
 
 import httpx
 import pytest
 
 from mockserver import __version__
 from mockserver.server.sockets import listen
-from tests.serving import running_mock
-
-HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "acme"}
+from tests.helpers import HEADERS, mock_command, running_mock
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(mock_command(*args), capture_output=True, text=True, timeout=120)
 
 
 def test_help_lists_the_options() -> None:
@@ -92,7 +89,8 @@ def test_default_dataset_serves_over_real_http() -> None:
 
 def test_two_processes_with_the_same_flags_and_secret_serve_identical_bytes() -> None:
     def pages(base_url: str) -> list[bytes]:
-        bodies, params = [], {"limit": 40, "sortBy": "firstName", "sortOrder": "asc", "status": "active"}
+        bodies: list[bytes] = []
+        params: dict[str, str | int] = {"limit": 40, "sortBy": "firstName", "sortOrder": "asc", "status": "active"}
         with httpx.Client(base_url=base_url, headers=HEADERS) as client:
             while True:
                 response = client.get("/v1/customers", params=params)

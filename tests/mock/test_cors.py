@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from tests.conftest import HEADERS, client_for
+from tests.helpers import HEADERS, client_for
 
 APP = "http://localhost:5173"
 PREFLIGHT = {

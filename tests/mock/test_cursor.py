@@ -39,7 +39,7 @@ def test_the_longest_position_the_contract_allows_fits_the_parameter() -> None:
     a snapshot of 19 digits."""
     tenant = "t" * 64
     for field, value in (("firstName", "\x01" * 100), ("lastName", "\U0001f600" * 100), ("email", '"' * 254)):
-        fingerprint = [field, "desc", "inactive", "individual", False, None]
+        fingerprint: list[str | bool | None] = [field, "desc", "inactive", "individual", False, None]
         token = CODEC.encode(tenant, fingerprint, (value, "c" * 128), 2**63 - 1)
         assert len(token) <= MAX_CURSOR_LENGTH
         assert CODEC.decode(token, tenant, fingerprint) == ((value, "c" * 128), 2**63 - 1)

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings
 from mockserver.domain.spec import load_spec
-from tests.conftest import client_for
+from tests.helpers import client_for
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from tests.conftest import client_for, traverse
-from tests.edge_cases import (
+from tests.helpers import client_for, traverse
+from tests.listmodel import SORT_FIELDS, as_list_item
+from tests.mock.edge_cases import (
     BY_ID,
     CREATED_AT_ASC,
     EDGE_FILE,
@@ -22,11 +23,9 @@ from tests.edge_cases import (
     LAST_NAME_ASC,
     LONGEST_ID,
     RECORDS,
-    SORT_FIELDS,
     expected_ids,
     traversal_ids,
     typed,
-    without_profitability,
 )
 
 # --- the served data -----------------------------------------------------------------------------
@@ -166,12 +165,12 @@ def test_get_customer_returns_the_record_exactly(edge_client: TestClient, custom
     assert typed(response.json()) == typed({"customer": BY_ID[customer_id]})
 
 
-def test_list_items_are_the_records_without_profitability(edge_client: TestClient) -> None:
+def test_list_items_are_the_records_as_list_item(edge_client: TestClient) -> None:
     """A list item is the record minus the nine profitability fields, nothing added or changed."""
     items = [c for page in traverse(edge_client, {"limit": 100}, headers=EDGE_HEADERS) for c in page["customers"]]
     assert len(items) == len(RECORDS)
     for item in items:
-        assert typed(item) == typed(without_profitability(BY_ID[item["customerId"]])), item["customerId"]
+        assert typed(item) == typed(as_list_item(BY_ID[item["customerId"]])), item["customerId"]
 
 
 @pytest.mark.parametrize(

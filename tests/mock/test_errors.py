@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from tests.conftest import HEADERS, client_for
+from tests.helpers import HEADERS, client_for
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def test_missing_or_malformed_bearer_is_401(client: TestClient, path: str, autho
 
 def test_any_non_empty_key_is_accepted_when_none_are_configured(client: TestClient) -> None:
     for key in ("x", "anything-at-all", "ünïcode"):
-        headers = {"Authorization": f"Bearer {key}".encode(), "Tenant-ID": b"acme"}
+        headers = {b"Authorization": f"Bearer {key}".encode(), b"Tenant-ID": b"acme"}
         assert client.get("/v1/customers", headers=headers).status_code == 200
 
 

@@ -31,7 +31,7 @@ from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.request import query_pairs
 from mockserver.simulation.simulator import SimulationConfig
 from mockserver.storage.seededindex import Page, TenantStore
-from tests.conftest import HEADERS
+from tests.helpers import HEADERS
 
 APP = "http://localhost:5173"
 

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import urllib.request
 from collections.abc import Callable
@@ -24,8 +23,8 @@ from mockserver import Settings
 from mockserver.domain.customer import CustomerChecker
 from mockserver.generation.dataset import dataset_records
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures, load_fixtures
-from tests.conftest import client_for
-from tests.edge_cases import BY_ID, EDGE_FILE, EDGE_HEADERS, RAW, RECORDS, ROOT, TENANT, typed
+from tests.helpers import client_for, headers, mock_command
+from tests.mock.edge_cases import BY_ID, EDGE_FILE, EDGE_HEADERS, RAW, RECORDS, ROOT, TENANT, typed
 
 # --- broken fixture files ------------------------------------------------------------------------
 
@@ -207,7 +206,7 @@ def test_the_edge_file_survives_a_dump_and_reload(tmp_path: Path, checker: Custo
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if name != "FLEXPORTAL_MOCK_CURSOR_SECRET"}
     return subprocess.run(
-        [sys.executable, "-m", "mockserver", *args],
+        mock_command(*args),
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -240,7 +239,7 @@ def test_cli_refuses_fixtures_with_tenant_or_customers(extra: list[str]) -> None
 
 def test_cli_serves_the_edge_file() -> None:
     """The server starts on the edge file, announces the tenant and its size, and answers over HTTP."""
-    command = [sys.executable, "-m", "mockserver", "--fixtures", str(EDGE_FILE), "--port", "0", "--log-level", "error"]
+    command = mock_command("--fixtures", str(EDGE_FILE), "--port", "0", "--log-level", "error")
     with subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8"
     ) as process:
@@ -268,7 +267,7 @@ def test_cli_serves_the_edge_file() -> None:
 # --- export round trip ---------------------------------------------------------------------------
 
 EXPORT_SETTINGS = Settings(seed=3, customers=40, tenants=("t1",), cursor_secret=b"one key for both servers")
-EXPORT_HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "t1"}
+EXPORT_HEADERS = headers(tenant="t1")
 
 
 @pytest.fixture(scope="module")

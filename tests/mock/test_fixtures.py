@@ -9,22 +9,18 @@ from typing import Any
 import pytest
 
 from mockserver.storage.fixturefile import load_fixtures
-from tests.edge_cases import (
+from tests.listmodel import PROFITABILITY, SORT_FIELDS, SPEC, X_ORDERING, order_value
+from tests.mock.edge_cases import (
     BY_ID,
     CREATED_AT_ASC,
     EDGE_FILE,
     LONGEST_ID,
     RAW,
     RECORDS,
-    SORT_FIELDS,
-    SPEC,
     TENANT,
-    X_ORDERING,
     expected_ids,
-    order_value,
     typed,
 )
-from tests.expectations import PROFITABILITY
 
 # --- the file itself -------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings
 from mockserver.generation.dataset import dataset_records
-from tests.conftest import HEADERS, traverse
-from tests.expectations import PROFITABILITY, as_list_item
+from tests.helpers import HEADERS, traverse
+from tests.listmodel import PROFITABILITY, as_list_item
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import orjson
 import pytest
 
 from mockserver.http.limits import MAX_HEAD_BYTES, MAX_QUERY_BYTES
-from tests.serving import RunningMock, running_mock
+from tests.helpers import RunningMock, running_mock
 
 KEY = "hostile-key"
 AUTH = b"Authorization: Bearer " + KEY.encode() + b"\r\nTenant-ID: acme\r\n"

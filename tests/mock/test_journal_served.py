@@ -16,10 +16,10 @@ from mockserver.cli import build_parser, settings_from
 from mockserver.http.accesslog import LOGGER
 from mockserver.settings import Settings
 from mockserver.storage.journal import DEFAULT_BODY_LIMIT
-from tests.serving import running_mock
+from tests.helpers import headers, running_mock
 
 KEY = "journal-key-that-must-never-be-kept"
-HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+HEADERS = headers(KEY)
 
 
 @pytest.fixture

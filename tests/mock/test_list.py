@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings
 from mockserver.generation.dataset import dataset_records
-from tests.conftest import HEADERS, client_for, traverse
-from tests.expectations import as_list_item, expected_ids
+from tests.helpers import HEADERS, client_for, traverse
+from tests.listmodel import as_list_item, expected_ids
 
 SORTS = ["createdAt", "firstName", "lastName", "email", "totalMonthlyRevenue", "totalDevicesRented"]
 FILTERS: list[dict[str, str]] = [

@@ -27,8 +27,7 @@ from mockserver.simulation.netfaults import (
 )
 from mockserver.simulation.prefer import parse_prefer
 from mockserver.simulation.simulator import Simulator
-from tests.conftest import HEADERS
-from tests.serving import running_mock
+from tests.helpers import HEADERS, running_mock
 
 SETTINGS = Settings(seed=3, customers=30, tenants=("acme",))
 

@@ -21,9 +21,8 @@ import pytest
 
 from mockserver import Settings, SimulationConfig, create_app
 from mockserver.server.background import BackgroundServer
-from tests.conftest import HEADERS
-from tests.kit_runs import SECRET, kit
-from tests.serving import running_mock
+from tests.helpers import HEADERS, running_mock
+from tests.kit.runs import SECRET, kit
 
 INTERVAL_MS = 200
 LIST = "/v1/customers?limit=5"

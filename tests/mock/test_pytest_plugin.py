@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 
 import pytest
 
-from tests.plugin_projects import ROOT, project, servers_running
+from tests.mock.plugin_projects import ROOT, project, servers_running
 
 pytest_plugins = ["pytester"]
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.pages import section
-from tests.plugin_projects import SMALL, project
+from tests.docs.pages import section
+from tests.mock.plugin_projects import SMALL, project
 
 pytest_plugins = ["pytester"]
 
@@ -26,7 +26,7 @@ def journal_section() -> str:
 
 def readme_example() -> str:
     (example,) = re.findall(r"```python\n(.*?)```", journal_section(), re.DOTALL)
-    return example
+    return str(example)
 
 
 def test_the_readme_example_passes(pytester: pytest.Pytester) -> None:

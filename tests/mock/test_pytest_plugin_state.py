@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from tests.plugin_projects import ROOT, SMALL, project, readme_section
+from tests.mock.plugin_projects import ROOT, SMALL, project, readme_section
 
 pytest_plugins = ["pytester"]
 

@@ -21,9 +21,9 @@ from mockserver.generation.dataset import dataset_records
 from mockserver.recording import command, recorder
 from mockserver.settings import Settings
 from mockserver.storage.fixturefile import load_fixtures
-from tests.kit_runs import SECRET, kit
-from tests.recorded_names import full_names
-from tests.serving import RunningMock, running_mock
+from tests.helpers import RunningMock, mock_command, running_mock
+from tests.kit.runs import SECRET, kit
+from tests.mock.recorded_names import full_names
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def record(
         env["FLEXPORTAL_API_KEY"] = key
     if anonymise_key is not None:
         env["FLEXPORTAL_ANONYMISE_KEY"] = anonymise_key
-    command_line = [sys.executable, "-m", "mockserver", "record", "--rate", "0", *args]
+    command_line = mock_command("record", "--rate", "0", *args)
     return subprocess.run(command_line, capture_output=True, text=True, timeout=300, env=env)
 
 

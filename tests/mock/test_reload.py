@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
-from tests.serving import RunningMock, running_mock
+from tests.helpers import RunningMock, headers, running_mock
 
-ROOT = Path(__file__).resolve().parent.parent
-HEADERS = {"Authorization": "Bearer test-key", "Tenant-ID": "edge"}
+ROOT = Path(__file__).resolve().parents[2]
+HEADERS = headers(tenant="edge")
 
 
 def write(path: Path, document: Any) -> None:

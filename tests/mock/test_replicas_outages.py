@@ -17,9 +17,9 @@ import psycopg
 import pytest
 
 from mockserver.storage import pgchangelog
+from tests.helpers import RunningMock
+from tests.mock.replicas import HEADERS, call, replica_backends, served_again
 from tests.postgres import Cluster
-from tests.replicas import HEADERS, call, replica_backends, served_again
-from tests.serving import RunningMock
 
 pytestmark = pytest.mark.slow
 

@@ -23,11 +23,10 @@ import pytest
 
 from mockserver.cli import build_parser, settings_from
 from mockserver.settings import Settings
-from mockserver.storage import pgchangelog
-from tests.pages import ROOT, blocks, section
-from tests.postgres import Cluster, free_port
-from tests.replicas import HEADERS, call, replica_args
-from tests.serving import RunningMock, running_mock
+from tests.docs.pages import ROOT, blocks, section
+from tests.helpers import RunningMock, free_port, mock_command, running_mock
+from tests.mock.replicas import HEADERS, call, replica_args
+from tests.postgres import Cluster
 
 pytestmark = pytest.mark.slow
 
@@ -164,7 +163,7 @@ def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> Non
 def test_a_database_url_without_the_driver_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(pgchangelog.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
     with pytest.raises(SystemExit) as ended:
         build_parser().parse_args(["--state", "postgresql://mock@db.example/mock"])
     assert ended.value.code == 2
@@ -175,7 +174,7 @@ def test_a_database_out_of_reach_at_start_is_waited_for_then_a_clear_error() -> 
     url = f"postgresql://mock:secret@127.0.0.1:{free_port()}/mock"
     began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "mockserver", "--customers", "10", "--state", url, "--wait-for-state", "1.5"],
+        mock_command("--customers", "10", "--state", url, "--wait-for-state", "1.5"),
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from contract_tests.run.cursors import IssuedCursors, bind_cursor
-from tests.pages import section
-from tests.serving import running_mock
-from tests.stateful_events import Follow, follows
+from tests.docs.pages import section
+from tests.helpers import running_mock
+from tests.mock.stateful_events import Follow, follows
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = {
     "valid credentials": {},
     "a wrong key": {"Authorization": "Bearer not-the-key"},

@@ -20,9 +20,8 @@ from mockserver.domain.spec import documented_statuses, load_spec
 from mockserver.simulation.prefer import parse_prefer
 from mockserver.simulation.ratelimit import WINDOW_SECONDS, RateLimiter
 from mockserver.simulation.simulator import Latency, SimulationConfig
-from tests.conformance import assert_conforms
-from tests.conftest import HEADERS, client_for
-from tests.serving import running_mock
+from tests.helpers import HEADERS, client_for, running_mock
+from tests.mock.conformance import assert_conforms
 
 CUSTOMER = "/v1/customers/{}"
 

@@ -16,9 +16,9 @@ from mockserver.domain import auth, ordering, query
 from mockserver.domain.customer import PROFITABILITY_FIELDS
 from mockserver.domain.errors import ApiError
 from mockserver.domain.spec import load_spec, spec_bytes
-from tests.conftest import client_for
+from tests.helpers import client_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.serving import BANNER
+from tests.helpers import BANNER, headers, mock_command
 
 KEY = "banner-secret-3f9c1e7a"
-HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+HEADERS = headers(KEY)
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Output:
 
 
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "mockserver", "--port", "0", *args]
+    return mock_command("--port", "0", *args)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from array import array
 from typing import Any
@@ -72,11 +73,16 @@ def test_compact_column_picks_a_layout_that_keeps_types(values: list[Any], kind:
 # --- lookups ---------------------------------------------------------------------------------
 
 
+def is_at(keys: list[str], key: str, found: int) -> bool:
+    """Whether the lookup's candidate position `found` holds `key`."""
+    return keys[found] == key
+
+
 def test_hash_lookup_finds_each_key_and_nothing_else() -> None:
     keys = [f"key-{number}" for number in range(500)]
     lookup = HashLookup(keys)
     for position, key in enumerate(keys):
-        assert lookup.find(key, lambda found, key=key: keys[found] == key) == position
+        assert lookup.find(key, functools.partial(is_at, keys, key)) == position
     assert lookup.find("absent", lambda found: keys[found] == "absent") is None
 
 

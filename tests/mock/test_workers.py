@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.serving import running_mock
+from tests.helpers import headers, mock_command, running_mock
 
 KEY = "workers-key"
-HEADERS = {"Authorization": f"Bearer {KEY}", "Tenant-ID": "acme"}
+HEADERS = headers(KEY)
 ARGS = ("--workers", "2", "--customers", "150", "--api-key", KEY, "--log-level", "warning")
 
 
@@ -82,7 +81,7 @@ def test_an_email_can_be_taken_only_once_across_workers() -> None:
 
 def test_a_rate_limit_refuses_several_workers() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mockserver", "--workers", "2", "--rate-limit", "100"],
+        mock_command("--workers", "2", "--rate-limit", "100"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,7 +92,5 @@ def test_a_rate_limit_refuses_several_workers() -> None:
 
 @pytest.mark.parametrize("workers", ["0", "65"])
 def test_the_number_of_workers_is_bounded(workers: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "mockserver", "--workers", workers], capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run(mock_command("--workers", workers), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--workers must be from 1 to 64" in result.stderr

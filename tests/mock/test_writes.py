@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from mockserver import Settings
 from mockserver.domain.ordering import parse_timestamp
 from mockserver.http.body import MAX_BODY_BYTES
-from tests.conftest import HEADERS, client_for, traverse
+from tests.helpers import HEADERS, client_for, traverse
 
 SETTINGS = Settings(seed=5, customers=120, tenants=("acme", "globex"))
 

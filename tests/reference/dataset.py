@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Final
+
+from tests.helpers import mock_command
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 EDGE_CASES: Final = ROOT / "fixtures" / "edge-cases.json"
@@ -20,7 +21,7 @@ EDGE_CASES: Final = ROOT / "fixtures" / "edge-cases.json"
 def export(folder: Path, *, tenants: tuple[str, ...], customers: int, seed: int) -> dict[str, list[dict[str, Any]]]:
     """Each tenant's customers: `customers` generated ones, the first tenant also the edge cases."""
     path = folder / "dataset.json"
-    command = [sys.executable, "-m", "mockserver", "--seed", str(seed), "--customers", str(customers)]
+    command = mock_command("--seed", str(seed), "--customers", str(customers))
     for tenant in tenants:
         command += ["--tenant", tenant]
     subprocess.run([*command, "--export", str(path)], check=True, cwd=ROOT, capture_output=True, timeout=120)

@@ -50,10 +50,11 @@ class PostgresStore:
     def customer(self, tenant: str, customer_id: str) -> Row | None:
         columns = ", ".join(POSTGRES.quote(column.name) for column in COLUMNS)
         with self.pool.connection() as connection:
-            return connection.execute(
+            row: Row | None = connection.execute(
                 f"SELECT {columns} FROM {self._schema}.customers WHERE tenant_id = %s AND customer_id = %s",
                 [tenant, customer_id],
             ).fetchone()
+            return row
 
     def update(self, tenant: str, customer_id: str, patch: Mapping[str, Any]) -> Row:
         with self.pool.connection() as connection:

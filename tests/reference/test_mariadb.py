@@ -27,7 +27,7 @@ import pytest
 from contract_tests.run.target import serve_in_thread
 from contract_tests.spec.collations import collation
 from contract_tests.spec.mysql import general_ci_weights
-from tests.kit_runs import SECRET, KitRun, run_kit
+from tests.kit.runs import SECRET, KitRun, run_kit
 from tests.mariadb import Server, private_server, unavailable
 from tests.reference import Deployment, create_app
 from tests.reference.dataset import export
@@ -189,7 +189,11 @@ def model_order(strings: list[str], name: str) -> tuple[list[str], set[frozenset
     key = collation(name).key
     assert key is not None
     position = {text: index for index, text in enumerate(strings)}
-    ordered = sorted(strings, key=cmp_to_key(lambda a, b: _cmp((key(a), position[a]), (key(b), position[b]))))
+
+    def compare(a: str, b: str) -> int:
+        return _cmp((key(a), position[a]), (key(b), position[b]))
+
+    ordered = sorted(strings, key=cmp_to_key(compare))
     equal = {frozenset((a, b)) for a in strings for b in strings if position[a] < position[b] and key(a) == key(b)}
     return ordered, equal
 

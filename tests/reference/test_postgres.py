@@ -27,7 +27,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from contract_tests.run.target import serve_in_thread
-from tests.kit_runs import SECRET, KitRun, run_kit
+from tests.kit.runs import SECRET, KitRun, run_kit
 from tests.postgres import Cluster, private_cluster, unavailable
 from tests.reference import Deployment, create_app
 from tests.reference.database import create_tables, load

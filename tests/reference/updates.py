@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import orjson
 import psycopg
@@ -101,4 +101,4 @@ def apply_patch(
         except psycopg.errors.UniqueViolation:
             raise EmailInUse(f"another customer of tenant {tenant!r} has the email {patch.get('email')!r}") from None
     assert row is not None
-    return row
+    return cast(Sequence[Any], row)

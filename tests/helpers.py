@@ -1,18 +1,77 @@
-"""Running `python -m mockserver` as a real process, the way a user starts it."""
+"""What many tests need: request headers, free ports, the mock's command line, traversals, the mock as a process.
+
+Every test takes these from here rather than writing its own; the ways of serving the mock are
+fixtures of `tests/conftest.py`, built from the functions below.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
+
+from starlette.testclient import TestClient
+
+from mockserver import Settings, create_app
+
+KEY = "test-key"
+TENANT = "acme"
+
+
+def headers(key: str = KEY, tenant: str = TENANT) -> dict[str, str]:
+    """The two headers every API request carries: the bearer key and the tenant."""
+    return {"Authorization": f"Bearer {key}", "Tenant-ID": tenant}
+
+
+HEADERS = headers()
+
+
+def free_port() -> int:
+    """A loopback port that nobody listens on now (bound and released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def mock_command(*args: str) -> list[str]:
+    """The command line that starts the mock as a user does: `python -m mockserver ARGS`."""
+    return [sys.executable, "-m", "mockserver", *args]
+
+
+def run_mock(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`python -m mockserver ARGS` run to its end, its output captured as text."""
+    return subprocess.run(mock_command(*args), capture_output=True, text=True, timeout=timeout)
+
+
+def client_for(settings: Settings) -> TestClient:
+    """An in-process client of a mock made by `create_app(settings)`; server exceptions are raised."""
+    return TestClient(create_app(settings), raise_server_exceptions=True)
+
+
+def traverse(
+    client: TestClient, params: Mapping[str, Any], headers: Mapping[str, str] = HEADERS, max_pages: int = 10_000
+) -> Iterator[dict[str, Any]]:
+    """Every page of a list query, following nextCursor until hasMore is false."""
+    query = dict(params)
+    for _ in range(max_pages):
+        response = client.get("/v1/customers", params=query, headers=dict(headers))
+        assert response.status_code == 200, response.text
+        page = response.json()
+        yield page
+        if not page["hasMore"]:
+            return
+        query["startAfter"] = page["nextCursor"]
+    raise AssertionError(f"traversal of {params} did not end within {max_pages} pages")
+
 
 # The banner's first line, as text or in its JSON record (`--log-format json`).
 BANNER = re.compile(r"listening on (http://[^\s\"]+)")
@@ -64,7 +123,7 @@ def _collect(stream: IO[str], lines: list[str]) -> None:
 def running_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[RunningMock]:
     """Start the mock on a free port, wait for its banner, and stop it (SIGTERM) afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", *args],
+        mock_command("--port", "0", *args),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
