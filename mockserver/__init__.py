@@ -3,7 +3,10 @@
 The public API is what `__all__` names: `create_app(Settings(...))` makes the ASGI app,
 `served_state(app)` reaches what it serves now, and the pytest plugin's fixtures hand out a
 `FlexportalMock` (with its seeded records as a `Dataset`) and the requests it answered as a
-`RequestJournal` of `JournalRecord`s.
+`RequestJournal` of `JournalRecord`s. With the command line (`python -m mockserver`) and the
+plugin's fixtures, markers and ini options, that is all that is public: every submodule is
+internal (typed and documented for the project's own use, changed without notice), so import
+the public names from `mockserver` itself.
 
 PYTEST_DONT_REWRITE: pytest rewrites the asserts of every package of a distribution that carries
 a pytest plugin, as this one does, and warns about a package imported before it started (by a

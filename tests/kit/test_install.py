@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,6 +99,9 @@ def test_each_install_runs_the_kit_from_any_folder(clone: Path, tmp_path: Path) 
         clone,
     )
     assert wheel.returncode == 0, wheel.stderr[-3000:]
+    (built,) = (clone / "dist").glob("*.whl")
+    with zipfile.ZipFile(built) as archive:
+        assert {"mockserver/py.typed", "contract_tests/py.typed"} <= set(archive.namelist())
     located = _sh(f"{clone}/.venv/bin/python -c 'import contract_tests; print(contract_tests.__file__)'", tmp_path)
     assert "site-packages" in located.stdout, located.stdout
     _runs_everywhere(clone, tmp_path)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
 
 import mockserver
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PUBLIC: dict[str, list[str]] = {
     "mockserver": [
@@ -85,6 +89,33 @@ def test_served_state_is_what_the_app_serves() -> None:
     assert list(state) == ["acme"] and len(state["acme"]) == 3
     with pytest.raises(TypeError, match="create_app"):
         mockserver.served_state(Starlette())
+
+
+PUBLIC_MODULES = ("mockserver", "mockserver.pytest_plugin")
+IMPORT = re.compile(
+    r"^\s*(?:from\s+((?:mockserver|contract_tests)[\w.]*)\s+import|import\s+((?:mockserver|contract_tests)[\w.]*))",
+    re.M,
+)
+
+
+def internal_imports(text: str) -> list[str]:
+    """The project modules `text` imports that are not public (ARCHITECTURE.md, "The public boundary")."""
+    modules = [first or second for first, second in IMPORT.findall(text)]
+    return [module for module in modules if module not in PUBLIC_MODULES]
+
+
+def test_the_docs_import_only_public_modules() -> None:
+    assert internal_imports("from mockserver import create_app\nfrom mockserver.app import served_state") == [
+        "mockserver.app"
+    ]
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert len(pages) > 5
+    found = {page.name: internal_imports(page.read_text(encoding="utf-8")) for page in pages}
+    assert {page: modules for page, modules in found.items() if modules} == {}
+
+
+def test_both_packages_declare_their_type_hints() -> None:
+    assert (ROOT / "mockserver" / "py.typed").is_file() and (ROOT / "contract_tests" / "py.typed").is_file()
 
 
 def test_importing_the_package_does_no_work() -> None:
