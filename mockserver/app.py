@@ -58,6 +58,7 @@ def create_app(
     default a `CursorCodec` of `settings.cursor_secret`), and `overlay` makes the store each
     tenant is served from out of its seeded one (by default `OverlaidStore`, which lays the
     writes over it); a subclass of either is how a deliberately broken mock is built.
+
     Raises ValueError when the simulation asks for what the contract does not document.
     """
     settings = settings or Settings()
