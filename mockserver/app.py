@@ -38,14 +38,26 @@ from mockserver.simulation.simulator import Simulator
 from mockserver.storage.journal import Journal
 from mockserver.storage.livestores import LiveStores
 from mockserver.storage.logs import open_change_log
+from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.reload import FixtureWatcher
+from mockserver.storage.seededindex import TenantStore
 from mockserver.storage.state import ServerState
 
 __all__ = ["FastPathStarlette", "create_app", "request_journal", "served_state"]
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    codec: CursorCodec | None = None,
+    overlay: Callable[[TenantStore], OverlaidStore] | None = None,
+) -> Starlette:
     """A mock server holding the dataset `settings` describe (the defaults when None).
+
+    Two seams serve tests and variants of the mock: `codec` mints and reads the cursors (by
+    default a `CursorCodec` of `settings.cursor_secret`), and `overlay` makes the store each
+    tenant is served from out of its seeded one (by default `OverlaidStore`, which lays the
+    writes over it); a subclass of either is how a deliberately broken mock is built.
 
     Raises ValueError when the simulation asks for what the contract does not document.
     """
@@ -54,9 +66,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     contract = load_spec(spec)
     simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
     stores = LiveStores(build_stores(settings))
-    state = ServerState(stores, open_change_log(settings.state, settings.state_wait))
+    state = ServerState(stores, open_change_log(settings.state, settings.state_wait), overlay or OverlaidStore)
     edits = CustomerEdits(contract)
-    codec = CursorCodec(settings.cursor_secret)
+    codec = CursorCodec(settings.cursor_secret) if codec is None else codec
     endpoints = CustomerEndpoints(state, codec, settings.api_keys, simulator, edits)
 
     async def openapi(request: Request) -> Response:

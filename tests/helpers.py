@@ -1,4 +1,4 @@
-"""What many tests need: request headers, free ports, the mock's command line, traversals, the mock as a process.
+"""What many tests need: headers, free ports, the mock's command line and process, traversals, a hand-moved clock.
 
 Every test takes these from here rather than writing its own; the ways of serving the mock are
 fixtures of `tests/conftest.py`, built from the functions below.
@@ -71,6 +71,21 @@ def traverse(
             return
         query["startAfter"] = page["nextCursor"]
     raise AssertionError(f"traversal of {params} did not end within {max_pages} pages")
+
+
+@dataclass
+class FakeTime:
+    """A clock that moves only when slept on."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
 
 
 # The banner's first line, as text or in its JSON record (`--log-format json`).

@@ -88,13 +88,21 @@ class CursorCodec:
     def encode(self, tenant: str, fingerprint: Fingerprint, position: SortKey, snapshot: int = 0) -> str:
         scope = list(fingerprint)
         payload = _b64encode(orjson.dumps([VERSION, tenant, scope, position[0], position[1], snapshot]))
-        token = f"{payload}.{self._mac(payload)}"
+        token = f"{payload}.{self.sign(payload)}"
         if _resumable(scope, position[0], position[1], snapshot):  # what decoding the text would accept
             minted = self._minted
             if len(minted) >= MINTED_KEPT:
                 minted.pop(next(iter(minted), token), None)  # the oldest: dicts keep insertion order
             minted[token] = (tenant, scope, Resume(position, snapshot))
         return token
+
+    def remembered(self) -> int:
+        """How many of the cursors minted here are remembered now, decoded (at most `MINTED_KEPT`)."""
+        return len(self._minted)
+
+    def remembers(self, token: str) -> bool:
+        """Whether `token` is one of the cursors remembered, which `decode` answers without verifying again."""
+        return token in self._minted
 
     def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
         """Where `token` resumes, if it was minted here for this tenant and query."""
@@ -107,7 +115,7 @@ class CursorCodec:
         if match is None:
             raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
         payload, mac = match.groups()
-        if not hmac.compare_digest(mac, self._mac(payload)):
+        if not hmac.compare_digest(mac, self.sign(payload)):
             # Base64 has several spellings of the same bytes; only the ones this codec writes are cursors.
             if not (_is_canonical(payload) and _is_canonical(mac)):
                 raise InvalidCursor("startAfter is not a cursor this API issued; pass nextCursor unchanged")
@@ -124,8 +132,8 @@ class CursorCodec:
             raise InvalidCursor("startAfter holds a position of the wrong type")
         return Resume((value, customer_id), snapshot)
 
-    def _mac(self, payload: str) -> str:
-        """The MAC of a cursor's first part, as its second part."""
+    def sign(self, payload: str) -> str:
+        """The MAC of a cursor's first part, as its second part (what a server sharing the secret would sign)."""
         mac = self._keyed.copy()
         mac.update(payload.encode("ascii"))
         return _b64encode(mac.digest())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -246,9 +246,17 @@ class Simulator:
     `documented` gives each operation's documented statuses: a forced status must be one of
     them. Randomness (fault draws, latency in a range) comes from one generator seeded with
     `seed`, so the same sequence of requests meets the same faults and delays on every run.
+    A delay is waited out by `sleep` (seconds; `asyncio.sleep` unless a test gives its own clock).
     """
 
-    def __init__(self, config: SimulationConfig, documented: Mapping[str, frozenset[int]], seed: int) -> None:
+    def __init__(
+        self,
+        config: SimulationConfig,
+        documented: Mapping[str, frozenset[int]],
+        seed: int,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         for operation, statuses in documented.items():
             if config.force_status is not None and config.force_status not in statuses:
                 raise ValueError(
@@ -261,6 +269,7 @@ class Simulator:
         self._random = random.Random(seed)
         self._network_random = random.Random(f"{seed}/network")
         self._limiter = RateLimiter()
+        self._sleep = sleep
 
     @property
     def draws_network_faults(self) -> bool:
@@ -294,7 +303,7 @@ class Simulator:
             else self._random.randint(config.latency.low, config.latency.high)
         )
         if delay_ms:
-            await asyncio.sleep(delay_ms / 1000)
+            await self._sleep(delay_ms / 1000)
         if isinstance(outcome, ApiError):
             raise outcome
         return outcome

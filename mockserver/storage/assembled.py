@@ -21,7 +21,7 @@ from typing import Any, Final, overload
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["AssembledItems", "NATIVE_JOIN", "SPANS"]
+__all__ = ["NATIVE_JOIN", "SPANS", "AssembledItems", "native_join"]
 
 SPANS = 3
 _BOUNDS = np.arange(SPANS + 1)
@@ -30,11 +30,12 @@ _BOUNDS = np.arange(SPANS + 1)
 try:
     from mockserver.storage import _assemble
 
-    _native_join: Callable[..., list[bytes]] | None = _assemble.join
+    native_join: Callable[..., list[bytes]] | None = _assemble.join
 except ImportError:  # installed without a C compiler
-    _native_join = None
+    native_join = None
 
-NATIVE_JOIN: Final = _native_join is not None
+# `native_join` is the C join itself (None where it was not built), for tests that hold it to its checks.
+NATIVE_JOIN: Final = native_join is not None
 
 
 class AssembledItems(Sequence[bytes]):
@@ -57,7 +58,7 @@ class AssembledItems(Sequence[bytes]):
         Span j of item i is `spans[bounds[3i + j] : bounds[3i + j + 1]]`. `native`: join in C
         (the default where the extension was built) or in Python.
         """
-        if native and _native_join is None:
+        if native and native_join is None:
             raise RuntimeError("the C join (mockserver.storage._assemble) was not built at install")
         self._fragments = fragments
         self._codes = np.ascontiguousarray(codes, dtype=np.int32)
@@ -65,13 +66,13 @@ class AssembledItems(Sequence[bytes]):
         self._spans = spans
         self._bounds = np.ascontiguousarray(bounds, dtype=np.int64)
         self._native: Callable[[Sequence[int]], list[bytes]] | None = None
-        if native and _native_join is not None and len(self._codes):
+        if native and native_join is not None and len(self._codes):
             # The C join reads the fragments laid end to end: one buffer, and where each starts.
             listed = fragments.tolist()
             offsets = np.cumsum([0, *map(len, listed)], dtype=np.int64)
             width = self._codes.shape[1]
             arguments = (b"".join(listed), offsets, self._codes, width, places, spans, self._bounds)
-            self._native = partial(_native_join, *arguments)
+            self._native = partial(native_join, *arguments)
 
     def in_python(self) -> AssembledItems:
         """The same items, joined in Python (to compare the two joins)."""

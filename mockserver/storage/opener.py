@@ -57,6 +57,17 @@ class Opener(Generic[T]):
             raise outcome
         return outcome
 
+    def settle(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the attempt under way, if any, to end; whether none is under way now.
+
+        An attempt that ended has left its connection (or its error) for the next `open`.
+        """
+        with self._lock:
+            attempt = self._attempt
+        if attempt is not None:
+            attempt.join(timeout)
+        return attempt is None or not attempt.is_alive()
+
     def close(self) -> None:
         """Close a connection made and never taken; one still being made is closed when it is."""
         with self._lock:

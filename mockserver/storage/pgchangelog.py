@@ -36,13 +36,23 @@ from mockserver.storage.watchdog import Watchdog
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["SCHEMES", "PostgresChangeLog", "driver_missing"]
+__all__ = [
+    "ANSWER_SECONDS",
+    "CONNECT_TIMEOUT_SECONDS",
+    "LOCK",
+    "OPEN_WAIT_SECONDS",
+    "QUIET_SECONDS",
+    "SCHEMES",
+    "PostgresChangeLog",
+    "driver_missing",
+]
 
 SCHEMES: Final = ("postgresql://", "postgres://")
 _TABLE: Final = "flexportal_mock_changes"
 # One number for the lock every writer of the log takes: any constant that other users of the database leave alone.
-_LOCK: Final = 0x466C6578_4D6F636B  # "FlexMock"
-_CONNECT_TIMEOUT_SECONDS: Final = 3
+LOCK: Final = 0x466C6578_4D6F636B  # "FlexMock"
+# How long making a new connection may take before the attempt fails.
+CONNECT_TIMEOUT_SECONDS: Final = 3
 # A query sent to a host that stopped answering fails after this long instead of TCP's minutes.
 _UNACKNOWLEDGED_MS: Final = 5000
 _SCHEMA: Final = f"""
@@ -54,18 +64,18 @@ CREATE TABLE IF NOT EXISTS {_TABLE} (
 )
 """
 # How long one exchange (a read, or a whole write with its lock wait) may take before it is cut.
-_ANSWER_SECONDS: Final = 3.0
-# A failure that took this long made the replica wait: for `_QUIET_SECONDS` after it, none waits again.
+ANSWER_SECONDS: Final = 3.0
+# A failure that took this long made the replica wait: for `QUIET_SECONDS` after it, none waits again.
 _SLOW_FAILURE_SECONDS: Final = 0.5
-_QUIET_SECONDS: Final = 1.0
+QUIET_SECONDS: Final = 1.0
 _START_RETRY_SECONDS: Final = 0.5
 # How long the request that starts a connection attempt waits for it; at start, the whole attempt.
-_OPEN_WAIT_SECONDS: Final = 0.25
-_OPEN_WAIT_AT_START_SECONDS: Final = _CONNECT_TIMEOUT_SECONDS + 1.0
+OPEN_WAIT_SECONDS: Final = 0.25
+_OPEN_WAIT_AT_START_SECONDS: Final = CONNECT_TIMEOUT_SECONDS + 1.0
 _LOGGER: Final = logging.getLogger("flexportal_mock.state")
 _UNAVAILABLE: Final = "The mock's shared state (its PostgreSQL database) cannot be reached; try again shortly"
 _UNANSWERED: Final = (
-    f"The mock's shared state (its PostgreSQL database) did not answer within {_ANSWER_SECONDS:g} s; try again shortly"
+    f"The mock's shared state (its PostgreSQL database) did not answer within {ANSWER_SECONDS:g} s; try again shortly"
 )
 
 
@@ -91,7 +101,7 @@ class PostgresChangeLog:
         self._db: psycopg.Connection[tuple[Any, ...]] | None = None
         self._pinned = False  # inside a transaction: never swap the connection under it
         self._last_seq = -1
-        self._watchdog = Watchdog(_ANSWER_SECONDS)
+        self._watchdog = Watchdog(ANSWER_SECONDS)
         self._quiet_until = 0.0
         self._quiet_reason = _UNAVAILABLE
         self._opener: Opener[psycopg.Connection[tuple[Any, ...]]] = Opener(self._open, lambda db: db.close())
@@ -101,7 +111,7 @@ class PostgresChangeLog:
             try:
                 with self.transaction():  # its lock: two replicas may start at once
                     self._connection().execute(_SCHEMA)
-                self._open_wait = _OPEN_WAIT_SECONDS
+                self._open_wait = OPEN_WAIT_SECONDS
                 return
             except ServiceUnavailable as error:
                 cause = str(error.__cause__)
@@ -128,7 +138,7 @@ class PostgresChangeLog:
         with self._guard() as db, db.transaction():
             self._pinned = True
             try:
-                db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK,))
                 yield
             finally:
                 self._pinned = False
@@ -203,7 +213,7 @@ class PostgresChangeLog:
         return psycopg.connect(
             self.url,
             autocommit=True,
-            connect_timeout=_CONNECT_TIMEOUT_SECONDS,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
             tcp_user_timeout=_UNACKNOWLEDGED_MS,
             application_name="flexportal-mock",
         )
@@ -231,10 +241,10 @@ class PostgresChangeLog:
             ended = time.monotonic()
             reason = _UNANSWERED if self._watchdog.cut_last() else _UNAVAILABLE
             if ended - began >= _SLOW_FAILURE_SECONDS:
-                self._quiet_until, self._quiet_reason = ended + _QUIET_SECONDS, reason
+                self._quiet_until, self._quiet_reason = ended + QUIET_SECONDS, reason
             raise _unavailable(reason) from error
 
 
 def _unavailable(reason: str) -> ServiceUnavailable:
     """The 503 for `reason`, with the second after which trying again makes sense."""
-    return ServiceUnavailable(reason, headers={"Retry-After": str(round(_QUIET_SECONDS))})
+    return ServiceUnavailable(reason, headers={"Retry-After": str(round(QUIET_SECONDS))})

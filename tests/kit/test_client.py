@@ -25,7 +25,8 @@ from contract_tests.transport.client import (
     Pacer,
     RateLimitedTooLong,
 )
-from tests.kit.clock import FakeTime, pacer
+from tests.helpers import FakeTime
+from tests.kit.clock import pacer
 
 BASE_URL = "http://target.test/"
 KEY = "kit-secret-Zq7xW2pL"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.transport.client import Budget, BudgetExhausted
-from tests.kit.clock import FakeTime, pacer
+from tests.helpers import FakeTime
+from tests.kit.clock import pacer
 
 # --- Budget --------------------------------------------------------------------------------------
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
-from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver import Settings, create_app, served_state
@@ -29,13 +29,18 @@ STRING_FIELDS = ("firstName", "lastName", "email")
 
 
 def with_store(store_class: type[TenantStore]) -> Callable[[Settings], ASGIApp]:
-    """A factory serving the real mock whose tenant stores behave as `store_class`."""
+    """A factory serving the real mock whose seeded tenant stores behave as `store_class`.
+
+    Each seeded store is indexed again, once, as a `store_class` of the same records, and the
+    writes are laid over it as over the real one.
+    """
 
     def factory(settings: Settings) -> ASGIApp:
-        app = create_app(settings)
-        for store in served_state(app).values():
-            store.base.__class__ = store_class
-        return app
+        @functools.cache
+        def broken(seeded: TenantStore) -> TenantStore:
+            return store_class(seeded.tenant, seeded.records())
+
+        return create_app(settings, overlay=lambda seeded: OverlaidStore(broken(seeded)))
 
     return factory
 
@@ -308,10 +313,7 @@ class _BookmarkCursors(OverlaidStore):
 
 def _serving(overlay: type[OverlaidStore]) -> Callable[[Settings], ASGIApp]:
     def factory(settings: Settings) -> ASGIApp:
-        app = create_app(settings)
-        served_state(app).overlay = overlay
-        served_state(app).reset()
-        return app
+        return create_app(settings, overlay=overlay)
 
     return factory
 
@@ -337,18 +339,12 @@ def _every_patch_refused(settings: Settings) -> ASGIApp:
 
 
 def _offset_cursors(settings: Settings) -> ASGIApp:
-    return _serving_offsets(create_app(settings))
+    return create_app(settings, overlay=_OffsetCursors)
 
 
 def _offset_cursors_without_controls(settings: Settings) -> ASGIApp:
     """Offset cursors on a server like a staging deployment: Update Customer, but no control endpoints."""
-    return _serving_offsets(create_app(dataclasses.replace(settings, control=False)))
-
-
-def _serving_offsets(app: Starlette) -> ASGIApp:
-    served_state(app).overlay = _OffsetCursors
-    served_state(app).reset()
-    return app
+    return create_app(dataclasses.replace(settings, control=False), overlay=_OffsetCursors)
 
 
 def _every_key_accepted(settings: Settings) -> ASGIApp:
@@ -374,19 +370,12 @@ class _UncheckedCodec(CursorCodec):
     def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
         payload, _, _ = token.partition(".")
         if payload.isascii():
-            token = f"{payload}.{self._mac(payload)}"
+            token = f"{payload}.{self.sign(payload)}"
         return super().decode(token, tenant, fingerprint)
 
 
-def _set_codec(app: Starlette, codec: CursorCodec) -> None:
-    endpoints = app.routes[0].endpoint.__self__  # type: ignore[attr-defined]
-    endpoints._codec = codec
-
-
 def _signature_never_checked(settings: Settings) -> ASGIApp:
-    app = create_app(settings)
-    _set_codec(app, _UncheckedCodec(settings.cursor_secret))
-    return app
+    return create_app(settings, codec=_UncheckedCodec(settings.cursor_secret))
 
 
 def _payload(token: str) -> Any:
@@ -463,8 +452,14 @@ def _server_error_on_some_tampered_cursors(settings: Settings) -> ASGIApp:
     return _Crash(create_app(settings), _undecodable)
 
 
+@dataclasses.dataclass(frozen=True)
 class _SortBlindCodec(CursorCodec):
-    """Binds a cursor to its tenant and filters, not to its sort: it resumes after the same customer in any order."""
+    """Binds a cursor to its tenant and filters, not to its sort: it resumes after the same customer in any order.
+
+    `served` holds the served state of the app it is given to, once that app is made.
+    """
+
+    served: list[Mapping[str, OverlaidStore]] = dataclasses.field(default_factory=list, compare=False)
 
     def decode(self, token: str, tenant: str, fingerprint: Fingerprint) -> Resume:
         try:
@@ -478,17 +473,16 @@ class _SortBlindCodec(CursorCodec):
         ):
             return super().decode(token, tenant, fingerprint)
         resume = super().decode(token, tenant, minted_for)
-        record = self.state[tenant].record(resume.after[1])  # type: ignore[attr-defined]
+        record = self.served[0][tenant].record(resume.after[1])
         if record is None:
             return resume
         return Resume(sort_key(record, str(fingerprint[0])), resume.snapshot)
 
 
 def _cursor_accepted_under_another_sort(settings: Settings) -> ASGIApp:
-    app = create_app(settings)
     codec = _SortBlindCodec(settings.cursor_secret)
-    object.__setattr__(codec, "state", served_state(app))
-    _set_codec(app, codec)
+    app = create_app(settings, codec=codec)
+    codec.served.append(served_state(app))
     return app
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver.generation.generator import CHUNK, generate_table
-from mockserver.storage.assembled import NATIVE_JOIN, SPANS, AssembledItems
+from mockserver.storage.assembled import NATIVE_JOIN, SPANS, AssembledItems, native_join
 
 needs_native = pytest.mark.skipif(
     not NATIVE_JOIN and not os.environ.get("CI"),
@@ -91,8 +91,8 @@ def test_an_item_is_its_fragments_with_its_spans_in_their_places(
 
 @needs_native
 def test_the_c_join_refuses_what_it_cannot_read_instead_of_reading_past_it() -> None:
-    from mockserver.storage._assemble import join
-
+    join = native_join
+    assert join is not None
     fragments, offsets = b"abcdef", np.array([0, 2, 6], dtype=np.int64)
     codes, bounds = np.array([[0, 9, 1, 9, 9]], dtype=np.int32), np.array([0, 1, 2, 3], dtype=np.int64)
     places = (1, 3, 4)
@@ -112,4 +112,4 @@ def test_the_c_join_refuses_what_it_cannot_read_instead_of_reading_past_it() -> 
     with pytest.raises(ValueError, match="width"):
         join(fragments, offsets, codes, 4, places, b"xyz", bounds, [0])
     with pytest.raises(TypeError):
-        join(fragments, offsets, codes, 5, places, b"xyz", bounds, ["0"])  # type: ignore[list-item]
+        join(fragments, offsets, codes, 5, places, b"xyz", bounds, ["0"])

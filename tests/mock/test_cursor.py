@@ -120,6 +120,6 @@ def test_another_spelling_of_the_signature_is_not_a_cursor_rather_than_an_altere
 def test_the_cursors_a_codec_remembers_are_bounded_and_the_forgotten_still_decode() -> None:
     codec = CursorCodec(b"a secret for this test only.....")
     tokens = [codec.encode("acme", FINGERPRINT, ("Zoë", f"cus_{number}")) for number in range(MINTED_KEPT + 10)]
-    assert len(codec._minted) == MINTED_KEPT and tokens[0] not in codec._minted and tokens[-1] in codec._minted
+    assert codec.remembered() == MINTED_KEPT and not codec.remembers(tokens[0]) and codec.remembers(tokens[-1])
     assert codec.decode(tokens[0], "acme", FINGERPRINT) == (("Zoë", "cus_0"), 0)
     assert codec.decode(tokens[-1], "acme", FINGERPRINT) == (("Zoë", f"cus_{MINTED_KEPT + 9}"), 0)

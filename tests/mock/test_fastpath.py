@@ -30,7 +30,8 @@ from mockserver.http.fastpath import FastPath, customer_id_in
 from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.request import query_pairs
 from mockserver.simulation.simulator import SimulationConfig
-from mockserver.storage.seededindex import Page, TenantStore
+from mockserver.storage.overlay import OverlaidStore
+from mockserver.storage.seededindex import Page
 from tests.helpers import HEADERS
 
 APP = "http://localhost:5173"
@@ -167,17 +168,17 @@ def test_rate_limits_and_faults_advance_alike() -> None:
     assert 429 in statuses
 
 
-class FailingStore(TenantStore):
-    def page(self, query: ListQuery, after: SortKey | None) -> Page:
+class FailingStore(OverlaidStore):
+    def page(self, query: ListQuery, after: SortKey | None, snapshot: int | None = None) -> Page:
         raise RuntimeError("a bug")
 
 
 def failing(pair: Pair) -> Pair:
-    """`pair` with every tenant store failing to page, as a bug would."""
+    """`pair` with every tenant store failing to page, as a bug would: each served state makes its stores anew."""
     for client in (pair.fast, pair.full):
         app: Any = client.app
-        for store in served_state(app).values():
-            store.base.__class__ = FailingStore
+        served_state(app).overlay = FailingStore
+        served_state(app).reset()
     return pair
 
 

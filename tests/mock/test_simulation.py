@@ -19,7 +19,7 @@ from mockserver import Settings, create_app
 from mockserver.domain.spec import documented_statuses, load_spec
 from mockserver.simulation.prefer import parse_prefer
 from mockserver.simulation.ratelimit import WINDOW_SECONDS, RateLimiter
-from mockserver.simulation.simulator import Latency, SimulationConfig
+from mockserver.simulation.simulator import Latency, SimulationConfig, Simulator
 from tests.helpers import HEADERS, client_for, running_mock
 from tests.mock.conformance import assert_conforms
 
@@ -40,9 +40,23 @@ def get(client: TestClient, prefer: str | None = None, key: str = "test-key", pa
 
 
 def timed(client: TestClient, prefer: str | None = None) -> float:
+    """How long a request took: at least what was simulated (no upper bound holds on a busy machine)."""
     started = time.perf_counter()
     assert get(client, prefer).status_code == 200
     return time.perf_counter() - started
+
+
+def waited(prefer: str | None = None, times: int = 1, **config: Any) -> list[float]:
+    """The delays, in seconds, a simulator of `config` waits out for `times` list requests: read off its own sleep."""
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    simulator = Simulator(SimulationConfig(**config), documented_statuses(load_spec()), seed=3, sleep=sleep)
+    for _ in range(times):
+        asyncio.run(simulator.simulate("listCustomers", "test-key", [prefer] if prefer else []))
+    return slept
 
 
 @pytest.fixture(scope="module")
@@ -101,16 +115,17 @@ def test_nothing_is_simulated_by_default(plain: TestClient) -> None:
 
 def test_latency_from_settings_and_per_request(plain: TestClient) -> None:
     assert timed(plain, "latency=300") >= 0.3
-    delayed = simulating(latency=Latency(250, 250))
-    assert timed(delayed) >= 0.25
-    assert timed(delayed, "latency=0") < 0.25
+    assert timed(simulating(latency=Latency(250, 250))) >= 0.25
+    assert waited(latency=Latency(250, 250)) == [0.25]
+    assert waited("latency=0", latency=Latency(250, 250)) == []
+    assert waited("latency=300") == [0.3]
 
 
 def test_latency_in_a_range_varies_within_it() -> None:
-    client = simulating(latency=Latency(50, 300))
-    durations = [timed(client) for _ in range(8)]
-    assert min(durations) >= 0.05 and max(durations) < 2
-    assert max(durations) - min(durations) > 0.02
+    assert timed(simulating(latency=Latency(50, 300))) >= 0.05
+    delays = waited(times=8, latency=Latency(50, 300))
+    assert len(delays) == 8 and all(0.05 <= delay <= 0.3 for delay in delays)
+    assert max(delays) - min(delays) > 0.02
 
 
 def test_latency_does_not_block_other_requests() -> None:
@@ -126,7 +141,7 @@ def test_latency_does_not_block_other_requests() -> None:
 
     responses, elapsed = asyncio.run(send_all())
     assert {response.status_code for response in responses} == {200}
-    assert 0.4 <= elapsed < 2.5
+    assert 0.4 <= elapsed < 10 * 0.4, "one after the other, they would have taken ten delays"
 
 
 # --- faults
@@ -256,7 +271,8 @@ def test_slow_page_per_request_and_from_settings(plain: TestClient) -> None:
     slow = simulating(slow_ms=300)
     assert timed(slow) >= 0.3
     assert timed(slow, "slow") >= 0.3
-    assert timed(slow, "slow=0") < 0.3
+    assert waited(slow_ms=300) == [0.3] and waited("slow", slow_ms=300) == [0.3]
+    assert waited("slow=0", slow_ms=300) == []
 
 
 # --- the command line
