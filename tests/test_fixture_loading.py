@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from mockserver import Settings
+from mockserver.dataset import dataset_records
 from mockserver.domain.customer import CustomerChecker
-from mockserver.generation.dataset import dataset_records
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures, load_fixtures
 from tests.conftest import client_for
 from tests.edge_cases import BY_ID, EDGE_FILE, EDGE_HEADERS, RAW, RECORDS, ROOT, TENANT, typed

@@ -17,7 +17,7 @@ from, each list item encoded by `itemjson.py`. As records, they are those items 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -62,6 +62,7 @@ __all__ = [
     "draw_chunk",
     "generate_customers",
     "generate_table",
+    "generate_tables",
 ]
 
 CHUNK: Final = 1 << 13
@@ -101,6 +102,13 @@ def generate_table(
     if isinstance(table.items, list):
         _repack_small(table.items)
     return table
+
+
+def generate_tables(seed: int, tenants: Iterable[str], count: int) -> Iterator[tuple[str, CustomerTable]]:
+    """`count` customers of each of `tenants`, a table at a time, made as they are iterated (one pool for all)."""
+    pools = build_pools(seed)
+    for tenant in tenants:
+        yield tenant, generate_table(seed, tenant, count, pools)
 
 
 def generate_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> list[Customer]:
