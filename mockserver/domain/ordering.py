@@ -4,6 +4,9 @@ A list is ordered by one sort field and then by `customerId`, both in the reques
 Strings compare by code point (Python's own `str` order), timestamps as instants, numbers as
 numbers. Every sort key here is a `(value, customerId)` tuple, so plain tuple comparison is the
 documented order and a descending list is the exact reverse of an ascending one.
+
+The sort fields are declared once, as the rows of `FIELDS`; everything that knows a sort field
+(the query, the stores and their indexes, the overlay, cursors, the generator) iterates them.
 """
 
 from __future__ import annotations
@@ -23,9 +26,7 @@ __all__ = [
     "SortValue",
     "is_valid_sort_value",
     "parse_timestamp",
-    "sort_field",
     "sort_key",
-    "sort_value",
     "timestamp_micros",
 ]
 
@@ -96,16 +97,6 @@ def parse_timestamp(text: str) -> datetime:
 def timestamp_micros(text: str) -> int:
     """The instant `text` names, as microseconds since the Unix epoch (comparable across offsets)."""
     return (parse_timestamp(text) - _EPOCH) // _MICROSECOND
-
-
-def sort_field(name: str) -> SortField:
-    """The sort field `name`; KeyError when it is none."""
-    return _BY_NAME[name]
-
-
-def sort_value(customer: Mapping[str, Any], field: str) -> SortValue:
-    """The value of `field` that the order compares."""
-    return _BY_NAME[field].value(customer)
 
 
 def sort_key(customer: Mapping[str, Any], field: str) -> SortKey:

@@ -130,13 +130,10 @@ class TenantStore:
         self._by_email = HashLookup.from_hashes(table.email_hashes)
         self._ids: Sequence[str] = table.ids
         self._emails: Sequence[str] = table.emails
-        columns = [table.sort_columns[field.name] for field in FIELDS]
-        self._columns: dict[str, Sequence[Any]] = {
-            field.name: column.values for field, column in zip(FIELDS, columns, strict=True)
-        }
+        columns = {field.name: table.sort_columns[field.name] for field in FIELDS}
+        self._columns: dict[str, Sequence[Any]] = {name: column.values for name, column in columns.items()}
         self._indexes: dict[str, SortIndex] = {
-            field.name: SortIndex.from_keys(column.keys, table.id_order, groups, buckets)
-            for field, column in zip(FIELDS, columns, strict=True)
+            name: SortIndex.from_keys(column.keys, table.id_order, groups, buckets) for name, column in columns.items()
         }
         self._items = table.items
         self._assembled = table.items if isinstance(table.items, AssembledItems) else None
