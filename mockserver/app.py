@@ -18,11 +18,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from mockserver.dataset import build_stores
 from mockserver.domain.cursor import CursorCodec
 from mockserver.domain.edits import CustomerEdits
 from mockserver.domain.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
 from mockserver.domain.spec import documented_statuses, load_spec, spec_bytes
-from mockserver.generation.dataset import build_stores
 from mockserver.http.accesslog import AccessLog, flush_access_log
 from mockserver.http.control import control_routes
 from mockserver.http.cors import cors_middleware

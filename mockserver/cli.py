@@ -19,6 +19,7 @@ from uvicorn.supervisors import Multiprocess
 
 from mockserver import __version__
 from mockserver.app import create_app
+from mockserver.dataset import dataset_records
 from mockserver.domain.defaults import (
     ANY_ORIGIN,
     API_KEY_ENV,
@@ -30,7 +31,6 @@ from mockserver.domain.defaults import (
     DEFAULT_STATE_WAIT,
     DEFAULT_TENANTS,
 )
-from mockserver.generation.dataset import dataset_records
 from mockserver.server.announce import Announcer, usage_errors_as_json
 from mockserver.server.background import server_config
 from mockserver.server.logconfig import LOG_FORMATS, logging_config

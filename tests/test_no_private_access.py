@@ -142,7 +142,7 @@ def every_test_module() -> list[Path]:
 
 def test_the_check_reads_every_test_module() -> None:
     names = {path.name for path in every_test_module()}
-    assert {"test_no_private_access.py", "kit_variants.py", "conftest.py", "app.py"} <= names
+    assert {"test_no_private_access.py", "variants.py", "conftest.py", "app.py"} <= names
 
 
 @pytest.mark.parametrize("path", every_test_module(), ids=lambda path: path.relative_to(TESTS).as_posix())

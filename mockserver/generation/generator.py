@@ -17,7 +17,7 @@ from, each list item encoded by `itemjson.py`. As records, they are those items 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -43,8 +43,9 @@ from mockserver.generation.emails import COMPANY_TLDS, FREE_MAIL, PATTERN_SEPARA
 from mockserver.generation.identifiers import ByteRows, identifiers
 from mockserver.generation.itemjson import SPAN_PLACES, ItemEncoder, ItemParts, span_bounds
 from mockserver.generation.pools import ADMIN_AREAS, NAMES, PLACES, USER_NAMES, Pools, build_pools
+from mockserver.generation.sortcolumns import COLUMNS, Drawn, byte_order, sort_columns
 from mockserver.storage.assembled import SPANS, AssembledItems
-from mockserver.storage.columns import CodedColumn, FixedWidthText, PackedText
+from mockserver.storage.columns import FixedWidthText, PackedText
 from mockserver.storage.details import FigureBodies
 from mockserver.storage.table import CustomerTable
 
@@ -61,6 +62,7 @@ __all__ = [
     "draw_chunk",
     "generate_customers",
     "generate_table",
+    "generate_tables",
 ]
 
 CHUNK: Final = 1 << 13
@@ -100,6 +102,13 @@ def generate_table(
     if isinstance(table.items, list):
         _repack_small(table.items)
     return table
+
+
+def generate_tables(seed: int, tenants: Iterable[str], count: int) -> Iterator[tuple[str, CustomerTable]]:
+    """`count` customers of each of `tenants`, a table at a time, made as they are iterated (one pool for all)."""
+    pools = build_pools(seed)
+    for tenant in tenants:
+        yield tenant, generate_table(seed, tenant, count, pools)
 
 
 def generate_customers(seed: int, tenant: str, count: int, pools: Pools | None = None) -> list[Customer]:
@@ -236,18 +245,20 @@ def _numbered_ids(prefix: str, chunk: int, count: int, key: int, draws: Draws) -
     return identifiers(prefix, numbers, key, 12, draws)
 
 
-# What a table needs of the draws besides the encoded items.
-_KEPT: Final = (
-    "created_ms",
-    "first",
-    "last",
-    "active",
-    "business",
-    "devices",
-    "rentals",
-    "revenue_cents",
-    "collected_cents",
-    "cost_cents",
+# What a table needs of the draws besides the encoded items and the sort columns' own draws.
+_KEPT: Final = tuple(
+    dict.fromkeys(
+        (
+            "created_ms",
+            "active",
+            "business",
+            "devices",
+            "rentals",
+            "collected_cents",
+            "cost_cents",
+            *(draw for recipe in COLUMNS.values() for draw in recipe.draws),
+        )
+    )
 )
 
 
@@ -290,46 +301,27 @@ class _TableBuilder:
             chunks.append(getattr(draws, name))
 
     def build(self) -> CustomerTable:
+        items = self._items if self._parts is None else self._assembled(self._parts)
         numbers = {name: np.concatenate([np.zeros(0, np.int64), *chunks]) for name, chunks in self._numbers.items()}
-        created_ms, first, last = numbers["created_ms"], numbers["first"], numbers["last"]
-        created_at = array("q", (created_ms * 1000).tolist())  # as `ordering.sort_value` gives it: µs
-        revenue, devices = numbers["revenue_cents"], numbers["devices"]
-        devices_rented = array("B", devices.tolist())
-        names = [name for pool in self._pools.locales for name in pool.first_names]
-        surnames = [name for pool in self._pools.locales for name in pool.last_names]
         ids = np.concatenate([np.zeros((0, 20), np.uint8), *self._ids])
         emails = PackedText.from_buffer(bytes(self._email_text), self._email_ends)
+        drawn = Drawn(numbers, self._pools, emails, self._email_keys)
         return CustomerTable(
-            items=self._items if self._parts is None else self._assembled(self._parts),
+            items=items,
             details=FigureBodies(
-                created_us=created_at,
+                created_us=drawn.packed("created_ms", "q", 1000),  # as `SortField.value` reads a timestamp: µs
                 collected_cents=array("i", numbers["collected_cents"].tolist()),
                 cost_cents=array("i", numbers["cost_cents"].tolist()),
-                devices=devices_rented,
+                devices=drawn.packed("devices", "B"),
                 rentals=array("B", numbers["rentals"].tolist()),
             ),
             ids=FixedWidthText(ids.tobytes(), ids.shape[1]),
             emails=emails,
             active=numbers["active"].astype(np.bool_),
             business=numbers["business"].astype(np.bool_),
-            renting=devices > 0,
-            sort_values={
-                "createdAt": created_at,
-                "firstName": CodedColumn.from_codes(names, first.tolist()),
-                "lastName": CodedColumn.from_codes(surnames, last.tolist()),
-                "email": emails,
-                "totalMonthlyRevenue": array("d", (revenue / 100).tolist()),
-                "totalDevicesRented": devices_rented,
-            },
-            sort_keys={
-                "createdAt": created_ms,
-                "firstName": _string_ranks(names)[first],
-                "lastName": _string_ranks(surnames)[last],
-                "email": _ranks(_byte_order(_as_rows(np.concatenate([np.zeros(0, np.bytes_), *self._email_keys])))),
-                "totalMonthlyRevenue": revenue,
-                "totalDevicesRented": devices,
-            },
-            id_order=_byte_order(ids),
+            renting=numbers["devices"] > 0,
+            sort_columns=sort_columns(drawn),
+            id_order=byte_order(ids),
             id_hashes=np.concatenate([np.zeros(0, np.int64), *self._id_hashes]),
             email_hashes=np.concatenate([np.zeros(0, np.int64), *self._email_hashes]),
         )
@@ -357,37 +349,6 @@ def _repack_small(items: list[bytes]) -> None:
 _SMALL_OBJECT: Final = 512
 
 
-def _byte_order(rows: ByteRows) -> npt.NDArray[np.intp]:
-    """The positions of byte-string rows in byte order (code point order for UTF-8), shorter first on a tie.
-
-    Eight bytes at a time as big-endian integers, sorted least significant first: numpy sorts
-    integers several times faster than byte strings.
-    """
-    width = -(-rows.shape[1] // 8) * 8
-    padded = np.zeros((len(rows), width), dtype=np.uint8)
-    padded[:, : rows.shape[1]] = rows
-    words = padded.view(">u8")
-    return np.lexsort(words.T[::-1]) if width else np.arange(len(rows))
-
-
-def _ranks(order: npt.NDArray[np.intp]) -> Ints:
-    """Each position's place in `order`, which lists positions."""
-    ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(len(order))
-    return ranks
-
-
-def _as_rows(strings: npt.NDArray[np.bytes_]) -> ByteRows:
-    """Fixed-width byte strings as rows of bytes, padded with zeros."""
-    return np.ascontiguousarray(strings).view(np.uint8).reshape(len(strings), strings.dtype.itemsize)
-
-
 def _as_strings(rows: ByteRows) -> npt.NDArray[np.bytes_]:
     """Rows of bytes as one fixed-width byte string each."""
     return np.ascontiguousarray(rows).view(f"S{rows.shape[1]}").ravel()
-
-
-def _string_ranks(values: Sequence[str]) -> Ints:
-    """Each value's rank among `values` in code point order; equal values share a rank."""
-    ranks = {value: rank for rank, value in enumerate(sorted(set(values)))}
-    return np.array([ranks[value] for value in values], dtype=np.int64)

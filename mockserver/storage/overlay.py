@@ -24,7 +24,7 @@ from operator import itemgetter
 import orjson
 
 from mockserver.domain.customer import Customer, has_active_rentals, list_item
-from mockserver.domain.ordering import SORT_FIELDS, SortKey, sort_key
+from mockserver.domain.ordering import FIELDS, SortKey
 from mockserver.domain.query import ListQuery, fold_email
 from mockserver.storage.seededindex import Page, TenantStore, group_of, matching_groups
 
@@ -52,7 +52,7 @@ class Entry:
             detail=orjson.dumps({"customer": record}),
             group=group_of(record["status"], record["customerType"], has_active_rentals(record)),
             folded_email=fold_email(record["email"]),
-            keys={field: sort_key(record, field) for field in SORT_FIELDS},
+            keys={field.name: field.key(record) for field in FIELDS},
         )
 
 

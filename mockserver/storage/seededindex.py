@@ -28,7 +28,7 @@ import numpy.typing as npt
 import orjson
 
 from mockserver.domain.customer import Customer
-from mockserver.domain.ordering import SORT_FIELDS, SortKey
+from mockserver.domain.ordering import FIELDS, SortKey
 from mockserver.domain.query import CUSTOMER_TYPES, STATUSES, ListQuery, fold_email
 from mockserver.storage.assembled import AssembledItems
 from mockserver.storage.details import DetailSource
@@ -130,9 +130,10 @@ class TenantStore:
         self._by_email = HashLookup.from_hashes(table.email_hashes)
         self._ids: Sequence[str] = table.ids
         self._emails: Sequence[str] = table.emails
-        self._columns: dict[str, Sequence[Any]] = dict(table.sort_values)
+        columns = {field.name: table.sort_columns[field.name] for field in FIELDS}
+        self._columns: dict[str, Sequence[Any]] = {name: column.values for name, column in columns.items()}
         self._indexes: dict[str, SortIndex] = {
-            field: SortIndex.from_keys(table.sort_keys[field], table.id_order, groups, buckets) for field in SORT_FIELDS
+            name: SortIndex.from_keys(column.keys, table.id_order, groups, buckets) for name, column in columns.items()
         }
         self._items = table.items
         self._assembled = table.items if isinstance(table.items, AssembledItems) else None

@@ -9,29 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from mockserver.domain.customer import Customer, has_active_rentals, list_item
-from mockserver.domain.ordering import SORT_FIELDS, sort_value
+from mockserver.domain.ordering import FIELDS
 from mockserver.domain.query import fold_email
 from mockserver.storage.columns import PackedBytesBuilder, PackedText, compact_column
 from mockserver.storage.details import DetailBodiesBuilder, DetailSource
 from mockserver.storage.lookup import key_hash
 
-__all__ = ["CustomerTable", "table_from_records"]
+__all__ = ["CustomerTable", "SortColumn", "table_from_records"]
+
+
+class SortColumn(NamedTuple):
+    """One sort field over a table: each customer's value, and numpy keys in the same order.
+
+    `values` are what the field's key is made of, as `SortField.value` reads them from a record
+    (what a cursor holds); `keys` order and tie exactly as the values do (numbers, ranks or
+    byte strings), so that numpy sorts them instead of Python.
+    """
+
+    values: Sequence[Any]
+    keys: npt.NDArray[Any]
 
 
 @dataclass(frozen=True, slots=True)
 class CustomerTable:
     """One tenant's customers, one entry per customer in every column, in the tenant's order.
 
-    `sort_values` hold what a sort field's key is made of (as `ordering.sort_value` gives it);
-    `sort_keys` are numpy arrays in the same order, ties included (numbers, ranks or byte
-    strings), and `id_order` lists the positions in customerId order. The hashes are each
+    `sort_columns` hold a `SortColumn` for each field of `ordering.FIELDS`, by name, and
+    `id_order` lists the positions in customerId order. The hashes are each
     customerId's and folded email's `lookup.key_hash`: valid in this process only.
     """
 
@@ -42,8 +53,7 @@ class CustomerTable:
     active: npt.NDArray[np.bool_]
     business: npt.NDArray[np.bool_]
     renting: npt.NDArray[np.bool_]
-    sort_values: Mapping[str, Sequence[Any]]
-    sort_keys: Mapping[str, npt.NDArray[Any]]
+    sort_columns: Mapping[str, SortColumn]
     id_order: npt.NDArray[np.intp]
     id_hashes: npt.NDArray[np.int64]
     email_hashes: npt.NDArray[np.int64]
@@ -66,7 +76,8 @@ def table_from_records(records: Iterable[Customer]) -> CustomerTable:
     active: list[bool] = []
     business: list[bool] = []
     renting: list[bool] = []
-    values: dict[str, list[Any]] = {field: [] for field in SORT_FIELDS}
+    values: dict[str, list[Any]] = {field.name: [] for field in FIELDS}
+    filled = [(field.value, values[field.name].append) for field in FIELDS]
     for record in records:
         items.append(orjson.dumps(list_item(record)))
         details.add(record)
@@ -75,8 +86,8 @@ def table_from_records(records: Iterable[Customer]) -> CustomerTable:
         active.append(record["status"] == "active")
         business.append(record["customerType"] == "business")
         renting.append(has_active_rentals(record))
-        for field, column in values.items():
-            column.append(sort_value(record, field))
+        for value_of, append in filled:
+            append(value_of(record))
     return CustomerTable(
         items=list(items.build()),
         details=details.build(),
@@ -85,8 +96,7 @@ def table_from_records(records: Iterable[Customer]) -> CustomerTable:
         active=np.array(active, dtype=np.bool_),
         business=np.array(business, dtype=np.bool_),
         renting=np.array(renting, dtype=np.bool_),
-        sort_values={field: compact_column(column) for field, column in values.items()},
-        sort_keys={field: _ranks(column) for field, column in values.items()},
+        sort_columns={name: SortColumn(compact_column(column), _ranks(column)) for name, column in values.items()},
         id_order=np.array(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp),
         id_hashes=np.fromiter(map(key_hash, ids), dtype=np.int64, count=len(ids)),
         email_hashes=np.fromiter((key_hash(fold_email(email)) for email in emails), dtype=np.int64, count=len(emails)),

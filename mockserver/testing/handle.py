@@ -63,7 +63,7 @@ class Dataset:
         if self._encoded is None:
             import orjson
 
-            from mockserver.generation.dataset import dataset_records
+            from mockserver.dataset import dataset_records
 
             self._encoded = {
                 tenant: orjson.dumps(records) for tenant, records in dataset_records(self.settings).items()

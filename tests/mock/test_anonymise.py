@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from mockserver.dataset import dataset_records
 from mockserver.domain.customer import PROFITABILITY_FIELDS
 from mockserver.domain.query import fold_email
-from mockserver.generation.dataset import dataset_records
 from mockserver.recording.anonymise import ADDRESSES, Anonymiser
 from mockserver.recording.pseudonyms import script_of
 from mockserver.settings import Settings

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver import Settings
-from mockserver.generation.dataset import dataset_records
+from mockserver.dataset import dataset_records
 from mockserver.storage.fixturefile import dump_fixtures
 from tests.helpers import HEADERS, client_for, traverse
 from tests.listmodel import expected_ids

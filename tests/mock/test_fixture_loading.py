@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from mockserver import Settings
+from mockserver.dataset import dataset_records
 from mockserver.domain.customer import CustomerChecker
-from mockserver.generation.dataset import dataset_records
 from mockserver.storage.fixturefile import FixtureError, dump_fixtures, load_fixtures
 from tests.helpers import client_for, headers, mock_command
 from tests.mock.edge_cases import BY_ID, EDGE_FILE, EDGE_HEADERS, RAW, RECORDS, ROOT, TENANT, typed

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from mockserver.generation.dataset import dataset_records
+from mockserver.dataset import dataset_records
 from tests.helpers import HEADERS, traverse
 from tests.listmodel import PROFITABILITY, as_list_item
 

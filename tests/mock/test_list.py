@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings
-from mockserver.generation.dataset import dataset_records
+from mockserver.dataset import dataset_records
 from tests.helpers import HEADERS, client_for, traverse
 from tests.listmodel import as_list_item, expected_ids
 

@@ -36,7 +36,7 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
     heavy = {"starlette", "uvicorn", "faker", "httpx", "orjson", "jsonschema", "yaml", "sqlite3"}
     heavy |= {
         f"mockserver.{name}"
-        for name in ("app", "generation.dataset", "generation.generator", "settings", "server.background", "cli")
+        for name in ("app", "dataset", "generation.generator", "settings", "server.background", "cli")
     }
     assert "mockserver.pytest_plugin" in loaded
     assert not heavy & loaded
@@ -48,7 +48,7 @@ def test_a_run_that_uses_no_fixture_of_the_plugin_starts_and_imports_nothing(pyt
         import sys, threading
 
         def pytest_sessionfinish(session):
-            mock = {"mockserver.app", "mockserver.generation.dataset", "mockserver.server.background", "uvicorn"}
+            mock = {"mockserver.app", "mockserver.dataset", "mockserver.server.background", "uvicorn"}
             mock &= set(sys.modules)
             threads = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
             loaded = session.config.pluginmanager.has_plugin("flexportal_mock")
@@ -175,7 +175,7 @@ from pathlib import Path
 
 import pytest
 from mockserver import Settings
-from mockserver.generation.dataset import dataset_records
+from mockserver.dataset import dataset_records
 from mockserver.storage.fixturefile import load_fixtures
 
 SERVED = {}

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 import mockserver.recording
+from mockserver.dataset import dataset_records
 from mockserver.domain.customer import list_item
 from mockserver.domain.query import fold_email
-from mockserver.generation.dataset import dataset_records
 from mockserver.recording import command, recorder
 from mockserver.settings import Settings
 from mockserver.storage.fixturefile import load_fixtures

@@ -76,12 +76,19 @@ def test_profitability_fields_are_what_get_customer_adds(spec: dict[str, Any]) -
     assert set(added) == PROFITABILITY_FIELDS
 
 
+def test_the_sort_field_table_is_the_specs(spec: dict[str, Any]) -> None:
+    """One row of `ordering.FIELDS` per `sortBy` value, in its order, of the kind `x-ordering` gives it."""
+    enum = list_parameter(spec, "sortBy")["schema"]["enum"]
+    kinds = spec["paths"]["/v1/customers"]["get"]["x-ordering"]["fields"]
+    assert [(field.name, field.kind) for field in ordering.FIELDS] == [(name, kinds[name]) for name in enum]
+
+
 def test_ordering_rules_are_stated_machine_readably(spec: dict[str, Any]) -> None:
     rules = spec["paths"]["/v1/customers"]["get"]["x-ordering"]
     assert rules["tieBreaker"] == "customerId"
     assert rules["tieBreakerDirection"] == "same-as-sortOrder"
     assert rules["stringCollation"] == "codepoint"
-    assert tuple(rules["fields"]) == ordering.SORT_FIELDS
+    assert rules["fields"] == {field.name: field.kind for field in ordering.FIELDS}
     assert list_parameter(spec, "email")["x-email-match"] == "ascii-case-insensitive"
 
 
