@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Sequence
-from typing import Final
+from collections.abc import Coroutine, Sequence
+from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,32 +80,32 @@ class RequestEdge:
             await self.app(scope, receive, send)
             return
         plan = self._faults.plan(scope)
-        if plan is None:
-            await self._recorded(scope, receive, send)
-        else:
-            await self._faults.carry_out(plan, scope, send, lambda spoiled: self._recorded(scope, receive, spoiled))
-
-    async def _recorded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer the request, with its access-log line and journal entry."""
+        if plan is not None:
+            send = self._faults.spoiling(plan, scope, send)
+        # One coroutine for the log and journal around the answer, not one for each: this runs on every request.
         journal = self._journal if self._journal is not None and is_api_path(scope["path"]) else None
         logged = self._access_log.isEnabledFor(logging.INFO)
         if not logged and journal is None:
             await self._answer(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-        tap = None if journal is None or scope["method"] in BODYLESS_METHODS else BodyTap(receive, journal.body_limit)
-        try:
-            status = await self._answer(scope, tap or receive, send)
-        finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            if logged:
-                log_request(self._access_log, scope, status, duration_ms)
-            if journal is not None:
-                if tap is None:
-                    journal.record(scope, status, duration_ms)
-                else:
-                    journal.record(scope, status, duration_ms, bytes(tap.kept), tap.size)
+        else:
+            started = time.perf_counter()
+            status = 500
+            tap = None
+            if journal is not None and scope["method"] not in BODYLESS_METHODS:
+                tap = BodyTap(receive, journal.body_limit)
+            try:
+                status = await self._answer(scope, tap or receive, send)
+            finally:
+                duration_ms = (time.perf_counter() - started) * 1000
+                if logged:
+                    log_request(self._access_log, scope, status, duration_ms)
+                if journal is not None:
+                    if tap is None:
+                        journal.record(scope, status, duration_ms)
+                    else:
+                        journal.record(scope, status, duration_ms, bytes(tap.kept), tap.size)
+        if plan is not None:
+            self._faults.spoiled(plan, scope)
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send) -> int:
         """Answer the request within the limits and CORS, through the dispatch; the status sent."""
@@ -120,19 +120,9 @@ class RequestEdge:
                 if answer is not None:
                     return await _send(send, *answer)
             cors = response_headers(self._cors_origins, origin)
-        reads = self.reads
-        if reads is not None and scope["method"] in READ_METHODS and not scope.get("root_path"):
-            path: str = scope["path"]
-            if path == LIST_PATH:
-                return await self._read(reads.list_customers(scope["headers"], scope["query_string"]), send, cors)
-            customer_id = customer_id_in(path)
-            if customer_id is not None:
-                read = reads.get_customer(scope["headers"], scope["query_string"], customer_id)
-                return await self._read(read, send, cors)
-        return await self._pass_on(scope, receive, send, cors)
-
-    async def _read(self, read: Awaitable[bytes], send: Send, cors: Head | None) -> int:
-        """Send the body of `read` (a read operation) or the envelope of the `ApiError` it raises; the status."""
+        read = self._read_of(scope)
+        if read is None:
+            return await self._pass_on(scope, receive, send, cors)
         try:
             body = await read
             status, headers = 200, json_headers(body)
@@ -144,6 +134,19 @@ class RequestEdge:
         if cors is not None:
             headers += cors
         return await _send(send, status, headers, body)
+
+    def _read_of(self, scope: Scope) -> Coroutine[Any, Any, bytes] | None:
+        """The read the dispatch answers `scope` with (its body, or the `ApiError` it raises); None for any other."""
+        reads = self.reads
+        if reads is None or scope["method"] not in READ_METHODS or scope.get("root_path"):
+            return None
+        path: str = scope["path"]
+        if path == LIST_PATH:
+            return reads.list_customers(scope["headers"], scope["query_string"])
+        customer_id = customer_id_in(path)
+        if customer_id is None:
+            return None
+        return reads.get_customer(scope["headers"], scope["query_string"], customer_id)
 
     async def _pass_on(self, scope: Scope, receive: Receive, send: Send, cors: Head | None) -> int:
         """Let the Starlette app answer, its head given the CORS headers; the status it sent."""

@@ -3,7 +3,7 @@
 The request edge (`edge.py`) asks `WireFaults.plan` whether a request's answer meets a fault (the
 simulator decides, `Simulator.network_fault`), lets the request be answered as usual (a `PATCH`
 is applied and durable before its answer is lost), and spoils what goes out through
-`WireFaults.carry_out`. `slow-body` is plain ASGI (the body in parts, with `more_body`, spaced by
+`WireFaults.spoiling`. `slow-body` is plain ASGI (the body in parts, with `more_body`, spaced by
 sleeps); the other kinds need the connection itself, which the server's protocol
 (`mockserver/server/protocol.py`) lends each request as the ASGI extension `CONNECTION_EXTENSION`,
 a `Connection`.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Final, Protocol
 
 from starlette.types import Message, Scope, Send
@@ -85,14 +84,14 @@ class WireFaults:
             return self._simulator.network_fault(header_values(headers, b"prefer"))
         return None
 
-    async def carry_out(
-        self, plan: NetworkFaultPlan, scope: Scope, send: Send, answer: Callable[[Send], Awaitable[None]]
-    ) -> None:
-        """Let `answer` answer the request through a `send` that spoils what it sends as `plan` says."""
+    def spoiling(self, plan: NetworkFaultPlan, scope: Scope, send: Send) -> Send:
+        """The `send` through which the request's answer goes out spoiled, as `plan` says."""
         self._logger.info("network fault %s on %s %s", plan.kind, scope["method"], scope["path"])
-        connection = _connection_of(scope)
-        await answer(_SpoiledAnswer(plan, scope, send, connection).send)
-        if connection is None and plan.kind.needs_connection:
+        return _SpoiledAnswer(plan, scope, send, _connection_of(scope)).send
+
+    def spoiled(self, plan: NetworkFaultPlan, scope: Scope) -> None:
+        """After the answer went out through `spoiling`: `SimulatedNetworkFault` if no connection did the rest."""
+        if plan.kind.needs_connection and _connection_of(scope) is None:
             raise SimulatedNetworkFault(
                 f"simulated network fault {plan.kind}: served in-process, without a connection to spoil"
             )
