@@ -115,11 +115,12 @@ def request_journal(app: Starlette) -> Journal | None:
 
 
 class _EdgeInFront(Starlette):
-    """Starlette whose stack is the request edge in front of its routing, in place of its own middleware.
+    """Starlette with the request edge (`http/edge.py`) at the front of its stack, in place of its own.
 
-    The edge does what Starlette's server-error middleware and a middleware list would: the
-    stack is `edge(` any `add_middleware` `(ExceptionMiddleware(router)))`, the exception
-    middleware only for routing's own `HTTPException`s (an `ApiError` goes on to the edge).
+    Starlette would put its server-error middleware and a middleware list in front of the
+    routing; the edge does both jobs. The stack is the edge, any `add_middleware`, then the
+    exception middleware (for routing's own `HTTPException`s; an `ApiError` goes on to the edge),
+    then the router.
     """
 
     def __init__(self, edge: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
