@@ -24,7 +24,9 @@ Why a dispatch in front rather than the reads as Starlette routes: Starlette's r
 `Response` and middleware wrappers cost more than the operations themselves (benchmarks/RESULTS.md).
 Measured with `python -m benchmarks.paired` (10,000 customers, the five sample queries, 3 rounds of
 3 s), answering the reads inside Starlette's middleware served 0.50-0.71 of the baseline's req/s
-where in front of it they served 0.55-0.85 (load average 5.9-7.4 on two cores).
+where in front of it they served 0.55-0.85 (load average 5.9-7.4 on two cores). The edge costs a
+read what that fast path did (benchmarks/RESULTS.md, section 1e): it answers one in its own
+frame, with the log and journal around it, not in a coroutine for each.
 """
 
 from __future__ import annotations
