@@ -229,6 +229,28 @@ def test_routes_added_for_other_methods_still_work() -> None:
         assert patched.json()["error"]["code"] == "CUSTOMER_NOT_FOUND"
 
 
+def test_a_middleware_added_sees_what_the_dispatch_sends_on_behind_the_edge() -> None:
+    app = create_app(settings())
+    seen: list[tuple[str, str, int]] = []
+
+    class Seeing:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                seen.append((scope["method"], scope["path"], len(scope["query_string"])))
+            await self.app(scope, receive, send)
+
+    app.add_middleware(Seeing)
+    with TestClient(app) as client:
+        assert client.get("/v1/customers", headers=HEADERS).status_code == 200
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/v1/customers?email=" + "e" * 13_000, headers=HEADERS).status_code == 400
+        assert client.get("/nowhere").json()["error"]["code"] == "NOT_FOUND"
+    assert seen == [("GET", "/healthz", 0), ("GET", "/nowhere", 0)]
+
+
 @pytest.mark.parametrize(
     ("path", "customer_id"),
     [
