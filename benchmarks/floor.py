@@ -2,8 +2,8 @@
 
 Every List Customers request gets the bytes of the file `$BENCHMARK_BODY` at once, in place of
 the operation (authentication, query, cursor, page, body); everything else is the mock as it
-runs: its HTTP protocol, the network-fault layer, the fast path, the journal, CORS and the
-access log. Loaded beside the baseline (`benchmarks.ratios`), it shows what the mock's serving
+runs: its HTTP protocol and the request edge (network faults, the dispatch of the reads, the
+journal, CORS and the access log). Loaded beside the baseline (`benchmarks.ratios`), it shows what the mock's serving
 stack costs without the operation, so that the gap to the ceiling can be put where it is.
 """
 
@@ -27,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     async def answered(self: CustomerEndpoints, headers: RawHeaders, query_string: bytes) -> bytes:
         return body
 
-    # This process only, and before the app is made: the fast path calls the replaced method.
+    # This process only, and before the app is made: the request edge calls the replaced method.
     CustomerEndpoints.list_customers = answered  # type: ignore[method-assign]
     return cli.main(argv)
 

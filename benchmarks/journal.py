@@ -20,8 +20,8 @@ from typing import Any
 
 from mockserver.app import create_app
 from mockserver.http.accesslog import LOGGER
+from mockserver.journal.records import Journal
 from mockserver.settings import Settings
-from mockserver.storage.journal import Journal
 
 _QUERY = b"limit=20&status=active&sortBy=lastName"
 

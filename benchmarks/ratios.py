@@ -10,8 +10,8 @@ checked to have written one line per request it answered.
 
 Then, as context for the gap, the baseline is paired with the mock's serving stack alone
 (`benchmarks.floor`: the mock with its access log off, every page answered with the same bytes
-in place of the operation), two servers at once: what the protocol, the fast path, the network
-faults, the journal and CORS cost over the ceiling, without the operation.
+in place of the operation), two servers at once: what the protocol and the request edge (network
+faults, the dispatch, the journal and CORS) cost over the ceiling, without the operation.
 """
 
 from __future__ import annotations

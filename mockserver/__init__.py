@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from mockserver.app import create_app, served_state
+    from mockserver.journal.records import JournalRecord
     from mockserver.settings import Settings
     from mockserver.simulation.simulator import Latency, SimulationConfig
-    from mockserver.storage.journal import JournalRecord
     from mockserver.testing.handle import Dataset, FlexportalMock
     from mockserver.testing.requests import RequestJournal
 
@@ -49,7 +49,7 @@ _HOMES: Final = {
     "Latency": "mockserver.simulation.simulator",
     "Dataset": "mockserver.testing.handle",
     "FlexportalMock": "mockserver.testing.handle",
-    "JournalRecord": "mockserver.storage.journal",
+    "JournalRecord": "mockserver.journal.records",
     "RequestJournal": "mockserver.testing.requests",
 }
 

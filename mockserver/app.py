@@ -1,4 +1,4 @@
-"""The application factory: routes, middleware, the one place where errors become responses, and the fast path."""
+"""The application factory: the request edge (`http/edge.py`) in front of Starlette's routes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,21 +21,20 @@ from starlette.types import ASGIApp
 from mockserver.dataset import build_stores
 from mockserver.domain.cursor import CursorCodec
 from mockserver.domain.edits import CustomerEdits
-from mockserver.domain.errors import ApiError, BadRequest, MethodNotAllowed, NotFound, internal_failure
+from mockserver.domain.errors import BadRequest, MethodNotAllowed, NotFound
+from mockserver.domain.paths import ITEM_PATH, LIST_PATH
 from mockserver.domain.spec import documented_statuses, load_spec, spec_bytes
-from mockserver.http.accesslog import AccessLog, flush_access_log
+from mockserver.http.accesslog import flush_access_log
 from mockserver.http.control import control_routes
-from mockserver.http.cors import cors_middleware
 from mockserver.http.docs import docs_routes
+from mockserver.http.edge import RequestEdge
 from mockserver.http.endpoints import CustomerEndpoints
-from mockserver.http.fastpath import FastPath
 from mockserver.http.health import health_endpoint
-from mockserver.http.limits import RequestLimits
-from mockserver.http.netfaults import NetworkFaults
 from mockserver.http.responses import error_response
+from mockserver.http.wirefaults import WireFaults
+from mockserver.journal.records import Journal
 from mockserver.settings import Settings
 from mockserver.simulation.simulator import Simulator
-from mockserver.storage.journal import Journal
 from mockserver.storage.livestores import LiveStores
 from mockserver.storage.logs import open_change_log
 from mockserver.storage.overlay import OverlaidStore
@@ -43,7 +42,7 @@ from mockserver.storage.reload import FixtureWatcher
 from mockserver.storage.seededindex import TenantStore
 from mockserver.storage.state import ServerState
 
-__all__ = ["FastPathStarlette", "create_app", "request_journal", "served_state"]
+__all__ = ["create_app", "request_journal", "served_state"]
 
 
 def create_app(
@@ -75,8 +74,8 @@ def create_app(
         return Response(spec, media_type="application/yaml")
 
     routes = [
-        Route("/v1/customers", endpoints.list_customers_route, methods=["GET"]),
-        Route("/v1/customers/{customerId}", endpoints.customer_route, methods=["GET", "PATCH"]),
+        Route(LIST_PATH, endpoints.list_customers_route, methods=["GET"]),
+        Route(ITEM_PATH, endpoints.customer_route, methods=["GET", "PATCH"]),
         Route("/openapi.yaml", openapi, methods=["GET"]),
         Route("/healthz", health_endpoint(state), methods=["GET"]),
         *docs_routes(contract),
@@ -84,24 +83,19 @@ def create_app(
     journal = Journal(settings.journal_size) if settings.journal_size else None
     if settings.control:
         routes.extend(control_routes(contract, state, edits, settings.api_keys, journal=journal))
-    middleware = [Middleware(AccessLog, journal=journal), Middleware(RequestLimits)]
-    if settings.cors_origins:
-        middleware.append(cors_middleware(settings.cors_origins))
-    handlers = {ApiError: _api_error, HTTPException: _http_error, Exception: _server_error}
     watcher = None
     if settings.fixtures is not None:
         logger = logging.getLogger("flexportal_mock.reload")
         build = functools.partial(build_stores, settings)
         watcher = FixtureWatcher(settings.fixtures, stores, build, settings.reload_interval, logger)
 
-    # GET and HEAD of the two API paths are answered in front of all this, with the same effects as the
-    # middleware above; a middleware added to the list does not see them (fastpath.py says what to do then).
-    # Network faults spoil whatever either answers, so they come first.
-    def front(app: ASGIApp) -> ASGIApp:
-        return NetworkFaults(FastPath(app, endpoints, settings.cors_origins, journal=journal), simulator)
+    faults = WireFaults(simulator)
 
-    app = FastPathStarlette(
-        front, routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=_watching(watcher)
+    def edge(app: ASGIApp) -> ASGIApp:
+        return RequestEdge(app, reads=endpoints, faults=faults, cors_origins=settings.cors_origins, journal=journal)
+
+    app = _EdgeInFront(
+        edge, routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=_watching(watcher)
     )
     app.state.tenant_sizes = {tenant: len(store) for tenant, store in stores.items()}
     app.state.data = state
@@ -132,18 +126,24 @@ def request_journal(app: Starlette) -> Journal | None:
     return journal
 
 
-class FastPathStarlette(Starlette):
-    """Starlette, with a fast path (`fastpath.py`) in front of its whole middleware stack.
+class _EdgeInFront(Starlette):
+    """Starlette with the request edge (`http/edge.py`) at the front of its stack, in place of its own.
 
-    `fast_path` wraps the stack; `create_app` gives it the network faults in front of the fast path.
+    Starlette would put its server-error middleware and a middleware list in front of the
+    routing; the edge does both jobs. The stack is the edge, any `add_middleware`, then the
+    exception middleware (for routing's own `HTTPException`s; an `ApiError` goes on to the edge),
+    then the router.
     """
 
-    def __init__(self, fast_path: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
-        self._fast_path = fast_path
+    def __init__(self, edge: Callable[[ASGIApp], ASGIApp], **options: Any) -> None:
+        self._edge = edge
         super().__init__(**options)
 
     def build_middleware_stack(self) -> ASGIApp:
-        return self._fast_path(super().build_middleware_stack())
+        app: ASGIApp = ExceptionMiddleware(self.router, handlers=self.exception_handlers, debug=self.debug)
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        return self._edge(app)
 
 
 def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
@@ -164,11 +164,6 @@ def _watching(watcher: FixtureWatcher | None) -> Callable[[Starlette], AbstractA
     return lifespan
 
 
-async def _api_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, ApiError)
-    return error_response(error)
-
-
 async def _http_error(request: Request, error: Exception) -> Response:
     """Routing's own errors (no such path, method not allowed) in the documented envelope."""
     assert isinstance(error, HTTPException)
@@ -179,7 +174,3 @@ async def _http_error(request: Request, error: Exception) -> Response:
         allowed = headers.get("Allow", "GET")
         return error_response(MethodNotAllowed(f"{request.method} is not allowed here; use {allowed}", headers=headers))
     return error_response(BadRequest(str(error.detail), headers=headers))
-
-
-async def _server_error(request: Request, error: Exception) -> Response:
-    return error_response(internal_failure())

@@ -75,7 +75,7 @@ FIELDS: Final = (
     SortField("totalMonthlyRevenue", "number"),
     SortField("totalDevicesRented", "number"),
 )
-"""Every sort field, in the order of `sortBy`'s enum in `openapi.yaml` (`tests/test_spec.py` holds them equal)."""
+"""Every sort field, in the order of `sortBy`'s enum in `openapi.yaml` (`tests/mock/test_spec.py` holds them equal)."""
 SORT_FIELDS: Final = tuple(field.name for field in FIELDS)
 _BY_NAME: Final = {field.name: field for field in FIELDS}
 

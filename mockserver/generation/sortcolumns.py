@@ -4,7 +4,7 @@ A store orders customers by numpy keys and reads a cursor's value from a compact
 (`storage.table.SortColumn`). For data read from records, both come from `SortField.value`;
 for generated data they are made here from the draws directly, a whole tenant at once, which
 is what makes a million customers fast to index. A recipe names the draws it reads and the
-kind of field it makes, and `tests/test_generator.py` holds the recipes to the table and their
+kind of field it makes, and `tests/mock/test_generator.py` holds the recipes to the table and their
 columns to the values the records show.
 """
 

@@ -2,8 +2,8 @@
 
 It replaces uvicorn's own access log, which cannot say which tenant was asked for. No request
 header is logged but `Tenant-ID`, so API keys never reach the log. The fields also travel as
-`record.http`, for the JSON log format. The same middleware keeps API requests in the request
-journal (`storage/journal.py`), timed even when the log is off.
+`record.http`, for the JSON log format. The request edge (`edge.py`) calls `log_request` once
+per request, beside its entry in the request journal.
 """
 
 from __future__ import annotations
@@ -11,57 +11,11 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from mockserver.http.accessbuffer import LOGGER, access_fields, access_message, direct_handler
-from mockserver.http.journaling import BodyTap, is_api_path
-from mockserver.http.limits import BODYLESS_METHODS
-from mockserver.storage.journal import Journal
 
-__all__ = ["AccessLog", "LOGGER", "flush_access_log", "log_request"]
-
-
-class AccessLog:
-    """ASGI middleware logging each HTTP request, when it is answered, to the `flexportal_mock.access` logger.
-
-    With a `journal`, it also keeps there each API request it sees, a write with its body.
-    """
-
-    def __init__(self, app: ASGIApp, journal: Journal | None = None) -> None:
-        self.app = app
-        self.logger = logging.getLogger(LOGGER)
-        self.journal = journal
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        journal = self.journal if self.journal is not None and is_api_path(scope["path"]) else None
-        logged = self.logger.isEnabledFor(logging.INFO)
-        if not logged and journal is None:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-        tap = None if journal is None or scope["method"] in BODYLESS_METHODS else BodyTap(receive, journal.body_limit)
-
-        async def send_logged(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, tap or receive, send_logged)
-        finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            if logged:
-                log_request(self.logger, scope, status, duration_ms)
-            if journal is not None:
-                if tap is None:
-                    journal.record(scope, status, duration_ms)
-                else:
-                    journal.record(scope, status, duration_ms, bytes(tap.kept), tap.size)
+__all__ = ["LOGGER", "flush_access_log", "log_request"]
 
 
 def log_request(logger: logging.Logger, scope: Scope, status: int, duration_ms: float) -> None:

@@ -29,10 +29,11 @@ from mockserver.domain.auth import authenticate, resolve_tenant
 from mockserver.domain.customer import Customer
 from mockserver.domain.edits import CustomerEdits, Order, check_schema
 from mockserver.domain.query import reject_any_parameter
+from mockserver.domain.querystring import query_pairs
 from mockserver.http.body import read_json_object
 from mockserver.http.journalroutes import REQUESTS_PATH, journal_routes
 from mockserver.http.responses import json_response
-from mockserver.storage.journal import Journal
+from mockserver.journal.records import Journal
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.state import ServerState
 
@@ -73,7 +74,7 @@ def control_routes(
     async def place_order(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
         tenant = resolve_tenant(request.headers.getlist("tenant-id"), state).tenant
-        reject_any_parameter(request.query_params.multi_items())
+        reject_any_parameter(query_pairs(request.scope["query_string"]))
         order = _order(await read_json_object(request), validator)
         created = False
 
@@ -92,12 +93,12 @@ def control_routes(
 
     async def describe(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
-        reject_any_parameter(request.query_params.multi_items())
+        reject_any_parameter(query_pairs(request.scope["query_string"]))
         return json_response(description)
 
     async def reset(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
-        reject_any_parameter(request.query_params.multi_items())
+        reject_any_parameter(query_pairs(request.scope["query_string"]))
         state.reset()
         return Response(status_code=204)
 

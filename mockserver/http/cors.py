@@ -2,9 +2,9 @@
 
 A browser asks before a cross-origin request that is not "simple" (a `PATCH`, a `DELETE`, a JSON
 `POST`, or any request carrying `Authorization` or `Tenant-ID`): an `OPTIONS` *preflight* naming
-the method and headers it means to send. `preflight` decides it, and `response_headers` gives the
-headers every other answer carries; the middleware and the fast path (`fastpath.py`) both call
-`response_headers`, so the two ways an answer leaves say the same.
+the method and headers it means to send. `preflight` decides it (`preflight_answer` answers it),
+and `response_headers` gives the headers every other answer carries; the request edge
+(`edge.py`) calls both, for every request.
 
 A preflight the mock refuses (an origin `--cors-origin` leaves out, a method it serves nowhere) is
 answered `400 BAD_REQUEST` in the error envelope, its message saying what was refused and why.
@@ -15,20 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from starlette.middleware import Middleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from mockserver.domain.defaults import ANY_ORIGIN
 from mockserver.domain.errors import BadRequest
-from mockserver.http.responses import error_response
+from mockserver.http.request import RawHeaders, header_value
+from mockserver.http.responses import Answer, Head, error_answer
 
 __all__ = [
     "ALLOWED_METHODS",
     "EXPOSED_HEADERS",
     "MAX_AGE",
-    "CorsMiddleware",
-    "cors_middleware",
     "preflight",
+    "preflight_answer",
     "response_headers",
 ]
 
@@ -48,8 +45,6 @@ _PREFLIGHT_VARY: Final = (
 )
 
 _EMPTY: Final = (b"content-length", b"0")
-
-Head = list[tuple[bytes, bytes]]
 
 
 def _allows(origins: Sequence[str], origin: str) -> bool:
@@ -104,49 +99,19 @@ def preflight(
     return headers, None
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
+def preflight_answer(origins: Sequence[str], origin: str, headers: RawHeaders) -> Answer | None:
+    """The answer to an `OPTIONS` request from `origin` with raw `headers`, if it is a preflight; None if not.
 
-
-class CorsMiddleware:
-    """Answers preflights and adds the CORS headers to every other answer, for `origins` (`*`: any)."""
-
-    def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
-        self.app = app
-        self.origins = tuple(origins)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        origin = _header(scope, b"origin")
-        method = _header(scope, b"access-control-request-method")
-        if origin is not None and scope["method"] == "OPTIONS" and method is not None:
-            private = _header(scope, b"access-control-request-private-network") is not None
-            headers, refusal = preflight(
-                self.origins, origin, method, _header(scope, b"access-control-request-headers"), private
-            )
-            if refusal is None:
-                await send({"type": "http.response.start", "status": 200, "headers": [*headers, _EMPTY]})
-                await send({"type": "http.response.body", "body": b""})
-            else:
-                response = error_response(refusal)
-                response.raw_headers += headers
-                await response(scope, receive, send)
-            return
-        extra = response_headers(self.origins, origin)
-
-        async def send_with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_cors)
-
-
-def cors_middleware(origins: Sequence[str]) -> Middleware:
-    """The CORS middleware for `origins` (`*`: any), for every operation the mock serves."""
-    return Middleware(CorsMiddleware, origins=origins)
+    `200` with the CORS headers and no body, or the refusal's `400` in the envelope with them.
+    """
+    method = header_value(headers, b"access-control-request-method")
+    if method is None:
+        return None
+    private = header_value(headers, b"access-control-request-private-network") is not None
+    allowed, refusal = preflight(
+        origins, origin, method, header_value(headers, b"access-control-request-headers"), private
+    )
+    if refusal is None:
+        return 200, [*allowed, _EMPTY], b""
+    status, head, body = error_answer(refusal)
+    return status, head + allowed, body

@@ -2,8 +2,8 @@
 
 List Customers and Get Customer take what they read of a request (ASGI's raw headers, the query
 string, the path parameter) and return the encoded JSON body of their `200`, or raise an
-`ApiError`. Starlette's routes and the fast path (`fastpath.py`) are both thin edges around these
-same handlers. Update Customer reads a body, so it is a Starlette endpoint only.
+`ApiError`. The request edge's dispatch (`edge.py`) calls the reads directly; Starlette's routes
+are thin edges around the same handlers. Update Customer reads a body, so it is a Starlette endpoint only.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from mockserver.domain.customer import Customer
 from mockserver.domain.edits import CustomerEdits
 from mockserver.domain.errors import CustomerNotFound, EmailInUse, InvalidCursor, quote
 from mockserver.domain.query import parse_list_query, reject_any_parameter
+from mockserver.domain.querystring import query_pairs
 from mockserver.http.body import read_json_object
-from mockserver.http.request import RawHeaders, header_values, query_pairs
+from mockserver.http.request import RawHeaders, header_values
 from mockserver.http.responses import json_response, page_body
 from mockserver.simulation.simulator import Simulator
 from mockserver.storage.overlay import OverlaidStore

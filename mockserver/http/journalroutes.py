@@ -1,4 +1,4 @@
-"""The request journal over HTTP, among the control endpoints.
+"""The request journal (`mockserver/journal/`) over HTTP, among the control endpoints.
 
     GET    /_mock/requests   the API requests answered, oldest first; filters: method, path
                              (a trailing * for a prefix), param=name or param=name=value
@@ -19,9 +19,10 @@ from starlette.routing import Route
 
 from mockserver.domain.auth import authenticate
 from mockserver.domain.query import reject_any_parameter
+from mockserver.domain.querystring import query_pairs
 from mockserver.http.responses import json_response
-from mockserver.storage.journal import Journal, record_json
-from mockserver.storage.requestmatch import parse_filters, select
+from mockserver.journal.patterns import parse_filters, select
+from mockserver.journal.records import Journal, record_json
 
 __all__ = ["REQUESTS_PATH", "journal_routes"]
 
@@ -33,7 +34,7 @@ def journal_routes(journal: Journal, api_keys: frozenset[str]) -> list[Route]:
 
     async def listed(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
-        pattern = parse_filters(request.query_params.multi_items())
+        pattern = parse_filters(query_pairs(request.scope["query_string"]))
         records, dropped = journal.records(), journal.dropped
         chosen = select(records, pattern)
         body = {
@@ -47,7 +48,7 @@ def journal_routes(journal: Journal, api_keys: frozenset[str]) -> list[Route]:
 
     async def cleared(request: Request) -> Response:
         authenticate(request.headers.getlist("authorization"), api_keys)
-        reject_any_parameter(request.query_params.multi_items())
+        reject_any_parameter(query_pairs(request.scope["query_string"]))
         journal.clear()
         return Response(status_code=204)
 

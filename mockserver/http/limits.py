@@ -1,8 +1,9 @@
 """The documented limits on a request's size, checked before anything else reads it.
 
 A request line and headers over `MAX_HEAD_BYTES` (in all), a query string over
-`MAX_QUERY_BYTES`, or a body on a GET get `400 BAD_REQUEST` in the envelope, so hostile input
-costs the server a length check and nothing more. uvicorn's parser refuses a head it is still
+`MAX_QUERY_BYTES`, or a body on a GET get `400 BAD_REQUEST` in the envelope, answered by the
+request edge (`edge.py`) before anything else, so hostile input costs the server a length
+check and nothing more. uvicorn's parser refuses a head it is still
 waiting for beyond the same size (see `protocol.py`); this catches one that arrived whole.
 """
 
@@ -10,12 +11,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from mockserver.domain.errors import ApiError, BadRequest
-from mockserver.http.responses import error_response
 
-__all__ = ["BODYLESS_METHODS", "MAX_HEAD_BYTES", "MAX_QUERY_BYTES", "RequestLimits", "size_error"]
+__all__ = ["BODYLESS_METHODS", "MAX_HEAD_BYTES", "MAX_QUERY_BYTES", "size_error"]
 
 MAX_HEAD_BYTES: Final = 16 * 1024
 MAX_QUERY_BYTES: Final = 12 * 1024
@@ -38,18 +38,3 @@ def size_error(scope: Scope) -> ApiError | None:
     if has_body and scope["method"] in BODYLESS_METHODS:
         return BadRequest(f"{scope['method']} takes no request body; send the parameters in the query string")
     return None
-
-
-class RequestLimits:
-    """Middleware refusing requests over the documented size limits."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            error = size_error(scope)
-            if error is not None:
-                await error_response(error)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

@@ -10,10 +10,25 @@ from starlette.responses import Response
 
 from mockserver.domain.errors import ApiError
 
-__all__ = ["JSON", "error_body", "error_response", "json_headers", "json_response", "page_body"]
+__all__ = [
+    "JSON",
+    "Answer",
+    "Head",
+    "error_answer",
+    "error_body",
+    "error_response",
+    "json_headers",
+    "json_response",
+    "page_body",
+]
 
 JSON: Final = "application/json"
 _JSON_TYPE: Final = (b"content-type", JSON.encode())
+
+Head = list[tuple[bytes, bytes]]
+"""A response's raw headers, as ASGI sends them."""
+Answer = tuple[int, Head, bytes]
+"""A whole response as the request edge sends it: status, head and body."""
 
 
 def json_response(body: bytes, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -21,7 +36,7 @@ def json_response(body: bytes, status_code: int = 200, headers: Mapping[str, str
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)
 
 
-def json_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+def json_headers(body: bytes) -> Head:
     """The raw headers `json_response(body)` sends, without building it: length and type."""
     return [(b"content-length", str(len(body)).encode()), _JSON_TYPE]
 
@@ -34,6 +49,12 @@ def error_body(error: ApiError) -> bytes:
 def error_response(error: ApiError) -> Response:
     """`error` as a response: its status, its headers and the envelope."""
     return json_response(error_body(error), error.status_code, error.headers)
+
+
+def error_answer(error: ApiError) -> Answer:
+    """`error` answered as `error_response` answers it, as status, head and body."""
+    response = error_response(error)
+    return response.status_code, response.raw_headers, bytes(response.body)
 
 
 def page_body(items: Sequence[bytes], limit: int, has_more: bool, next_cursor: str | None) -> bytes:

@@ -29,6 +29,7 @@ from contract_tests.transport.client import (
     Pacer,
     TargetUnavailable,
 )
+from mockserver.domain.paths import LIST_PATH
 from mockserver.domain.spec import load_spec
 from mockserver.recording.anonymise import Anonymiser
 from mockserver.recording.progress import Progress, StateError, TenantProgress, key_check, state_path
@@ -39,7 +40,6 @@ __all__ = ["PAGE_SIZE", "RecordError", "Recording", "RecordingStopped", "record"
 
 PAGE_SIZE: Final = 100
 SAVE_EVERY: Final = 50
-LIST_PATH: Final = "/v1/customers"
 
 
 class RecordError(Exception):

@@ -38,7 +38,7 @@ class JsonFormatter(logging.Formatter):
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
     """A `logging.config.dictConfig` document for uvicorn's `log_config`, writing to stderr.
 
-    uvicorn's access logger is silenced: `accesslog.AccessLog` writes the access log instead, through a
+    uvicorn's access logger is silenced: the request edge writes the access log instead (`accesslog.py`), through a
     `BufferedAccessHandler` that formats and writes its lines off the request path. The root logger
     takes the warnings of every other library, in the same format.
     """

@@ -11,7 +11,7 @@ It also writes each response's head together with its first body chunk, in one s
 where uvicorn makes two: on a loopback connection the head's own write cost as much as a page's
 forty-odd kilobytes.
 
-Each request is lent the connection (`mockserver/http/netfaults.py`'s `Connection`, as the ASGI
+Each request is lent the connection (`mockserver/http/wirefaults.py`'s `Connection`, as the ASGI
 extension `CONNECTION_EXTENSION`) so that simulated network faults can close it, reset it, or
 write bytes that are not HTTP.
 """
@@ -27,8 +27,8 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from mockserver.domain.errors import BadRequest
 from mockserver.http.limits import MAX_HEAD_BYTES
-from mockserver.http.netfaults import connection_extensions
 from mockserver.http.responses import JSON, error_body
+from mockserver.http.wirefaults import connection_extensions
 
 __all__ = ["EnvelopeHttpToolsProtocol", "HeadWithBody", "MissingHost", "NOT_HTTP"]
 
@@ -151,7 +151,7 @@ _RESET_ON_CLOSE: Final = struct.pack("ii", 1, 0)
 
 
 class _Connection:
-    """A request's connection as simulated network faults use it (`mockserver/http/netfaults.py`'s `Connection`).
+    """A request's connection as simulated network faults use it (`mockserver/http/wirefaults.py`'s `Connection`).
 
     Each way of ending marks the request's cycle disconnected first, as uvicorn does when the
     client goes: the app's answer goes no further and is not reported unfinished.

@@ -1,8 +1,8 @@
 """Network faults: what goes wrong between the server and the client once an answer is ready.
 
 The simulator decides here, from the configuration and its seeded generator, whether an answer
-meets a fault and which; the served edge (`mockserver/http/netfaults.py`) carries it out on the
-connection. The kinds, as a client sees them:
+meets a fault and which; the request edge carries it out on the connection
+(`mockserver/http/wirefaults.py`). The kinds, as a client sees them:
 
 - `reset`: the head and part of the body arrive, then the connection is reset (TCP RST);
 - `close`: the connection is closed before a byte of the answer is sent;

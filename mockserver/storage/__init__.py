@@ -3,10 +3,9 @@ ranks, hash lookups, Get Customer bodies), fixture files (`fixturefile`: their f
 checked; `stores`: the stores built from a file's tables, or from generated ones handed in), the
 change log of writes (`logs` picks one: `changelog` in SQLite, `pgchangelog` in PostgreSQL), the
 overlay that lays them over the seeded index (`overlay`), and the state a server serves
-(`state.ServerState`), reloaded when its fixture file changes; and the journal of the requests a
-server answered (`journal`), with the patterns that match them (`requestmatch`). It may import the
-domain, numpy, orjson, psycopg (only once a PostgreSQL log is opened) and the standard library;
-never HTTP, generation or simulation.
+(`state.ServerState`), reloaded when its fixture file changes. It may import the domain, numpy,
+orjson, psycopg (only once a PostgreSQL log is opened) and the standard library; never HTTP,
+generation or simulation.
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ from mockserver.testing.config import MockConfig
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from mockserver.journal.patterns import ParamValue
+    from mockserver.journal.records import JournalRecord
     from mockserver.server.background import BackgroundServer
     from mockserver.settings import Settings
-    from mockserver.storage.journal import JournalRecord
-    from mockserver.storage.requestmatch import ParamValue
     from mockserver.storage.state import ServerState
     from mockserver.testing.requests import RequestJournal
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from mockserver.storage.journal import Journal, JournalRecord
-from mockserver.storage.requestmatch import ParamValue, RequestPattern, expectation_report, param_values, select
+from mockserver.journal.patterns import ParamValue, RequestPattern, expectation_report, param_values, select
+from mockserver.journal.records import Journal, JournalRecord
 
 __all__ = ["RequestJournal"]
 

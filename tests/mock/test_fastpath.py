@@ -1,8 +1,10 @@
-"""The fast path answers the API's reads with the very bytes the full Starlette stack sends, and only those.
+"""The request edge's dispatch answers the API's reads with the very bytes Starlette's routes send, and only those.
 
-Each request goes to two apps built from the same settings, one with its fast path taken out of
-the middleware stack, in lockstep (so simulated randomness and rate limits advance alike); the
-status, the raw headers in order and the body must be identical.
+Each request goes to two apps built from the same settings, one whose edge dispatches nothing
+(every request goes on to Starlette's routing, `Request` and `Response`), in lockstep (so
+simulated randomness and rate limits advance alike); the status, the raw headers in order and
+the body must be identical. The edge itself (faults, log, journal, limits, CORS, errors) is the
+same code either way; what differs is how the operation is reached and its answer framed.
 """
 
 from __future__ import annotations
@@ -10,11 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -24,11 +23,10 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver import Settings, create_app, served_state
 from mockserver.domain.ordering import SortKey
+from mockserver.domain.paths import customer_id_in, is_api_path, is_customers_path
 from mockserver.domain.query import ListQuery
 from mockserver.http.accesslog import LOGGER as ACCESS_LOGGER
-from mockserver.http.fastpath import FastPath, customer_id_in
-from mockserver.http.netfaults import NetworkFaults
-from mockserver.http.request import query_pairs
+from mockserver.http.edge import RequestEdge
 from mockserver.simulation.simulator import SimulationConfig
 from mockserver.storage.overlay import OverlaidStore
 from mockserver.storage.seededindex import Page
@@ -37,31 +35,25 @@ from tests.helpers import HEADERS
 APP = "http://localhost:5173"
 
 
-def fast_path_of(app: Starlette) -> FastPath:
-    """The fast path in front of `app`'s middleware stack (which it builds, as a first request would).
-
-    Only the network faults, which spoil what either answers, come before it.
-    """
+def edge_of(app: Starlette) -> RequestEdge:
+    """The request edge: `app`'s whole stack, in front of its routing (built, as a first request would)."""
     app.middleware_stack = app.build_middleware_stack()
-    assert isinstance(app.middleware_stack, NetworkFaults)
-    assert isinstance(app.middleware_stack.app, FastPath)
-    return app.middleware_stack.app
+    assert isinstance(app.middleware_stack, RequestEdge)
+    return app.middleware_stack
 
 
-def without_fast_path(app: Starlette) -> Starlette:
-    """`app` with its fast path taken out: every request goes through its middleware to Starlette's routing."""
-    rest = fast_path_of(app).app
-    assert isinstance(app.middleware_stack, NetworkFaults)
-    app.middleware_stack.app = rest
+def without_dispatch(app: Starlette) -> Starlette:
+    """`app` with its edge dispatching nothing: every request goes on to Starlette's routing."""
+    edge_of(app).reads = None
     return app
 
 
 class Pair:
-    """Two clients of one configuration, with and without the fast path."""
+    """Two clients of one configuration, the reads dispatched by the edge and the reads routed by Starlette."""
 
     def __init__(self, settings: Settings, raise_server_exceptions: bool = True) -> None:
         self.fast = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
-        self.full = TestClient(without_fast_path(create_app(settings)), raise_server_exceptions=raise_server_exceptions)
+        self.full = TestClient(without_dispatch(create_app(settings)), raise_server_exceptions=raise_server_exceptions)
 
     def same(self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         fast = self.fast.request(method, url, headers=headers, **kwargs)
@@ -145,7 +137,7 @@ def test_refusals_and_simulations_are_answered_alike(pair: Pair, headers: dict[s
         pair.same("GET", path, headers)
 
 
-def test_what_the_fast_path_does_not_answer_is_answered_as_before(pair: Pair) -> None:
+def test_what_the_dispatch_does_not_answer_is_answered_alike(pair: Pair) -> None:
     preflight = {"Origin": APP, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "prefer"}
     pair.same("OPTIONS", "/v1/customers", preflight)
     pair.same("OPTIONS", "/v1/customers", HEADERS)
@@ -209,14 +201,14 @@ def test_the_access_log_says_the_same(caplog: pytest.LogCaptureFixture) -> None:
     assert logged[0] == logged[1] and [entry["status"] for entry in logged[0]] == [200, 404, 401, 400]
 
 
-def test_the_fast_path_answers_without_the_rest_of_the_stack() -> None:
+def test_the_dispatch_answers_the_reads_without_starlette() -> None:
     app = create_app(settings())
-    fast_path = fast_path_of(app)
+    edge = edge_of(app)
 
     async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
         await PlainTextResponse("reached the rest of the stack", status_code=599)(scope, receive, send)
 
-    fast_path.app = unreachable
+    edge.app = unreachable
     client = TestClient(app)  # no lifespan: the replaced rest of the stack would not answer it
     assert client.get("/v1/customers", headers=HEADERS).status_code == 200
     assert client.head("/v1/customers/nobody", headers=HEADERS).status_code == 404
@@ -238,6 +230,28 @@ def test_routes_added_for_other_methods_still_work() -> None:
         assert patched.json()["error"]["code"] == "CUSTOMER_NOT_FOUND"
 
 
+def test_a_middleware_added_sees_what_the_dispatch_sends_on_behind_the_edge() -> None:
+    app = create_app(settings())
+    seen: list[tuple[str, str, int]] = []
+
+    class Seeing:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                seen.append((scope["method"], scope["path"], len(scope["query_string"])))
+            await self.app(scope, receive, send)
+
+    app.add_middleware(Seeing)
+    with TestClient(app) as client:
+        assert client.get("/v1/customers", headers=HEADERS).status_code == 200
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/v1/customers?email=" + "e" * 13_000, headers=HEADERS).status_code == 400
+        assert client.get("/nowhere").json()["error"]["code"] == "NOT_FOUND"
+    assert seen == [("GET", "/healthz", 0), ("GET", "/nowhere", 0)]
+
+
 @pytest.mark.parametrize(
     ("path", "customer_id"),
     [
@@ -254,6 +268,21 @@ def test_customer_id_in_a_path(path: str, customer_id: str | None) -> None:
     assert customer_id_in(path) == customer_id
 
 
-@given(st.binary(max_size=60) | st.text(alphabet="ab=&%+2F0 ", max_size=30).map(str.encode))
-def test_query_pairs_are_parse_qsl_s(query_string: bytes) -> None:
-    assert query_pairs(query_string) == parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+@pytest.mark.parametrize(
+    ("path", "api", "customers"),
+    [
+        ("/v1", True, False),
+        ("/v1/", True, False),
+        ("/v1/other", True, False),
+        ("/v1/customers", True, True),
+        ("/v1/customers/abc", True, True),
+        ("/v1/customersabc", True, False),
+        ("/v1x", False, False),
+        ("/v", False, False),
+        ("/_mock/requests", False, False),
+        ("/healthz", False, False),
+    ],
+)
+def test_which_paths_are_the_apis(path: str, api: bool, customers: bool) -> None:
+    """The journal keeps what is under `/v1`; network faults spoil what is under `/v1/customers`."""
+    assert (is_api_path(path), is_customers_path(path)) == (api, customers)

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.domain.errors import InvalidParameter, UnknownParameter
-from mockserver.storage.journal import Journal, JournalRecord, record_json
-from mockserver.storage.requestmatch import (
+from mockserver.journal.patterns import (
     RequestPattern,
     differences,
     expectation_report,
@@ -18,6 +17,7 @@ from mockserver.storage.requestmatch import (
     parse_filters,
     select,
 )
+from mockserver.journal.records import Journal, JournalRecord, record_json
 
 
 def scope(method: str = "GET", path: str = "/v1/customers", query: bytes = b"", tenant: bytes | None = b"acme") -> Any:

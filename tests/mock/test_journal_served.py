@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 from mockserver.app import create_app, request_journal
 from mockserver.cli import build_parser, settings_from
 from mockserver.http.accesslog import LOGGER
+from mockserver.journal.records import DEFAULT_BODY_LIMIT
 from mockserver.settings import Settings
-from mockserver.storage.journal import DEFAULT_BODY_LIMIT
 from tests.helpers import headers, running_mock
 
 KEY = "journal-key-that-must-never-be-kept"
@@ -105,6 +105,19 @@ def test_filters(client: TestClient) -> None:
 def test_bad_filters_are_a_400_in_the_envelope(client: TestClient, params: dict[str, str], code: str) -> None:
     response = client.get("/_mock/requests", params=params, headers=HEADERS)
     assert response.status_code == 400 and response.json()["error"]["code"] == code
+
+
+def test_the_api_the_journal_and_the_control_endpoints_read_a_query_alike(client: TestClient) -> None:
+    query = "%C3%A9&limit=2&email=A+b%2Bc%40x.test"
+    for refused in (
+        client.get(f"/v1/customers?{query}", headers=HEADERS),
+        client.post(f"/_mock/reset?{query}", headers=HEADERS),
+    ):
+        error = refused.json()["error"]
+        assert error["code"] == "UNKNOWN_PARAMETER" and "'\u00e9'" in error["message"], error
+    (record,) = listed(client, param="email=A b+c@x.test")["requests"]
+    assert record["params"] == {"\u00e9": [""], "limit": ["2"], "email": ["A b+c@x.test"]}
+    assert record["query"] == query
 
 
 def test_the_journal_takes_the_api_key(client: TestClient) -> None:

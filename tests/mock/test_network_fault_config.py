@@ -15,7 +15,7 @@ from mockserver import Settings, SimulationConfig, create_app
 from mockserver.cli import build_parser, settings_from
 from mockserver.domain.errors import BadRequest
 from mockserver.domain.spec import documented_statuses, load_spec
-from mockserver.http.netfaults import SimulatedNetworkFault
+from mockserver.http.wirefaults import SimulatedNetworkFault
 from mockserver.simulation.netfaults import (
     ALL_NETWORK_FAULTS,
     NetworkFault,

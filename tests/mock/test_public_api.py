@@ -28,7 +28,7 @@ PUBLIC: dict[str, list[str]] = {
         "served_state",
     ],
     "mockserver.pytest_plugin": ["Dataset", "FlexportalMock", "MockConfig", "resolve_config"],
-    "mockserver.app": ["FastPathStarlette", "create_app", "request_journal", "served_state"],
+    "mockserver.app": ["create_app", "request_journal", "served_state"],
     "mockserver.settings": [
         "ANY_ORIGIN",
         "DEFAULT_CUSTOMERS",

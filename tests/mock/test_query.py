@@ -1,11 +1,17 @@
-"""`parse_list_query` on its own: defaults, accepted values and the first problem reported."""
+"""`parse_list_query` on its own: defaults, accepted values and the first problem reported; and the one
+query-string parser every reader of a request uses."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver.domain.errors import InvalidCursor, InvalidParameter, UnknownParameter
 from mockserver.domain.query import ListQuery, describe_fingerprint, fold_email, parse_list_query
+from mockserver.domain.querystring import query_pairs
 
 
 def test_defaults() -> None:
@@ -78,3 +84,26 @@ def test_fingerprint_ignores_limit_and_cursor_and_email_case() -> None:
 
 def test_email_folding_is_ascii_only() -> None:
     assert fold_email("ÅSA.Berg@Example.SE") == "Åsa.berg@example.se"
+
+
+@given(st.binary(max_size=60) | st.text(alphabet="ab=&%+2F0 ", max_size=30).map(str.encode))
+def test_query_pairs_are_parse_qsl_s(query_string: bytes) -> None:
+    """The pairs Starlette's `query_params` held before, which the API was documented and tested with."""
+    assert query_pairs(query_string) == parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+
+
+@pytest.mark.parametrize(
+    ("query_string", "pairs"),
+    [
+        (b"", []),
+        (b"&&limit=2&", [("limit", "2")]),
+        (b"limit", [("limit", "")]),
+        (b"a=1=2", [("a", "1=2")]),
+        (b"email=a+b%20c%40d", [("email", "a b c@d")]),
+        (b"%ff=1", [("\ufffd", "1")]),
+        (b"%C3%A9=%E9", [("\u00e9", "\ufffd")]),
+        (b"a=1;b=2", [("a", "1;b=2")]),
+    ],
+)
+def test_query_pairs(query_string: bytes, pairs: list[tuple[str, str]]) -> None:
+    assert query_pairs(query_string) == pairs

@@ -1,19 +1,20 @@
-"""Carrying out the simulator's network faults on the API's answers, in front of the whole app.
+"""Carrying out the simulator's network faults on the wire: the API's answers, spoiled as they go out.
 
-`NetworkFaults` asks the simulator (`Simulator.network_fault`) whether a request's answer meets
-a fault, lets the app answer as usual (a `PATCH` is applied and durable before its answer is
-lost), and then spoils what goes out. `slow-body` is plain ASGI (the body in parts, with
-`more_body`, spaced by sleeps); the other kinds need the connection itself, which the server's
-protocol (`mockserver/server/protocol.py`) lends each request as the ASGI extension
-`CONNECTION_EXTENSION`, a `Connection`.
+The request edge (`edge.py`) asks `WireFaults.plan` whether a request's answer meets a fault (the
+simulator decides, `Simulator.network_fault`), lets the request be answered as usual (a `PATCH`
+is applied and durable before its answer is lost), and spoils what goes out through
+`WireFaults.spoiling`. `slow-body` is plain ASGI (the body in parts, with `more_body`, spaced by
+sleeps); the other kinds need the connection itself, which the server's protocol
+(`mockserver/server/protocol.py`) lends each request as the ASGI extension `CONNECTION_EXTENSION`,
+a `Connection`.
 
 In-process (httpx's `ASGITransport`, Starlette's `TestClient`) there is no connection: the
 head and part of the body go out as ASGI messages where the kind sends them, and then
 `SimulatedNetworkFault` is raised out of the app, which such clients raise in turn.
 
 Without a `Prefer` header or a configured rate, a request costs one look for the header: about
-0.4 µs, where a page through the fast path costs 70-115 µs in process (load average 8 on two
-cores; the difference between the two was below the noise).
+0.4 µs, where a page through the edge costs 70-115 µs in process (load average 8 on two cores;
+the difference between the two was below the noise).
 """
 
 from __future__ import annotations
@@ -22,23 +23,22 @@ import asyncio
 import logging
 from typing import Final, Protocol
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope, Send
 
+from mockserver.domain.paths import is_customers_path
 from mockserver.http.request import RawHeaders, header_values
 from mockserver.simulation.netfaults import NetworkFault, NetworkFaultPlan, body_parts, cut
 from mockserver.simulation.simulator import Simulator
 
 __all__ = [
-    "API_PREFIX",
     "CONNECTION_EXTENSION",
     "Connection",
-    "NetworkFaults",
     "SimulatedNetworkFault",
+    "WireFaults",
     "connection_extensions",
 ]
 
 CONNECTION_EXTENSION: Final = "flexportal_mock.connection"
-API_PREFIX: Final = "/v1/customers"
 _LOGGER: Final = "flexportal_mock.simulation"
 
 
@@ -69,29 +69,29 @@ class SimulatedNetworkFault(ConnectionError):
     """A network fault asked of an app served in-process, where there is no connection to spoil."""
 
 
-class NetworkFaults:
-    """An ASGI app that passes requests to `app` and spoils the API's answers the simulator picks."""
+class WireFaults:
+    """The network faults the simulator picks, carried out on the answers of the API's operations."""
 
-    def __init__(self, app: ASGIApp, simulator: Simulator) -> None:
-        self.app = app
+    def __init__(self, simulator: Simulator) -> None:
         self._simulator = simulator
         self._drawing = simulator.draws_network_faults
         self._logger = logging.getLogger(_LOGGER)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (self._drawing or _asks_preferences(scope["headers"])) and _is_api_answer(scope):
-            plan = self._simulator.network_fault(header_values(scope["headers"], b"prefer"))
-            if plan is not None:
-                await self._spoil(plan, scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+    def plan(self, scope: Scope) -> NetworkFaultPlan | None:
+        """The fault the answer to the HTTP request `scope` meets, if any (drawn from the simulator's generator)."""
+        headers = scope["headers"]
+        if (self._drawing or _asks_preferences(headers)) and _is_api_answer(scope):
+            return self._simulator.network_fault(header_values(headers, b"prefer"))
+        return None
 
-    async def _spoil(self, plan: NetworkFaultPlan, scope: Scope, receive: Receive, send: Send) -> None:
+    def spoiling(self, plan: NetworkFaultPlan, scope: Scope, send: Send) -> Send:
+        """The `send` through which the request's answer goes out spoiled, as `plan` says."""
         self._logger.info("network fault %s on %s %s", plan.kind, scope["method"], scope["path"])
-        connection = _connection_of(scope)
-        answer = _SpoiledAnswer(plan, scope, send, connection)
-        await self.app(scope, receive, answer.send)
-        if connection is None and plan.kind.needs_connection:
+        return _SpoiledAnswer(plan, scope, send, _connection_of(scope)).send
+
+    def spoiled(self, plan: NetworkFaultPlan, scope: Scope) -> None:
+        """After the answer went out through `spoiling`: `SimulatedNetworkFault` if no connection did the rest."""
+        if plan.kind.needs_connection and _connection_of(scope) is None:
             raise SimulatedNetworkFault(
                 f"simulated network fault {plan.kind}: served in-process, without a connection to spoil"
             )
@@ -107,12 +107,7 @@ def _asks_preferences(headers: RawHeaders) -> bool:
 
 def _is_api_answer(scope: Scope) -> bool:
     """Whether `scope` asks an API operation (CORS preflights aside), the requests simulation applies to."""
-    path: str = scope["path"]
-    return (
-        scope["method"] != "OPTIONS"
-        and path.startswith(API_PREFIX)
-        and (len(path) == len(API_PREFIX) or path[len(API_PREFIX)] == "/")
-    )
+    return scope["method"] != "OPTIONS" and is_customers_path(scope["path"])
 
 
 class _SpoiledAnswer:

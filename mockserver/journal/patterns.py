@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from mockserver.domain.errors import InvalidParameter, UnknownParameter, quote
-from mockserver.storage.journal import JournalRecord
+from mockserver.journal.records import JournalRecord
 
 __all__ = [
     "FILTERS",

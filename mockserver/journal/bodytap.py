@@ -1,19 +1,14 @@
-"""What the request journal is given at the edge: which requests are API requests, and a write's body as read."""
+"""A write's body as the journal keeps it: read through, its first bytes kept and its size counted."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
-from starlette.types import Message, Receive
+__all__ = ["BodyTap"]
 
-__all__ = ["API_PREFIX", "BodyTap", "is_api_path"]
-
-API_PREFIX: Final = "/v1"
-
-
-def is_api_path(path: str) -> bool:
-    """Whether `path` is under the API's `/v1` (not the docs, health or control endpoints)."""
-    return path.startswith(API_PREFIX) and (len(path) == len(API_PREFIX) or path[len(API_PREFIX)] == "/")
+Message = MutableMapping[str, Any]
+"""An ASGI message."""
 
 
 class BodyTap:
@@ -21,7 +16,7 @@ class BodyTap:
 
     __slots__ = ("_receive", "kept", "limit", "size")
 
-    def __init__(self, receive: Receive, limit: int) -> None:
+    def __init__(self, receive: Callable[[], Awaitable[Message]], limit: int) -> None:
         self._receive = receive
         self.limit = limit
         self.kept = bytearray()

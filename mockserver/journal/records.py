@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, Final
-from urllib.parse import parse_qsl
+
+from mockserver.domain.querystring import query_pairs
 
 __all__ = ["DEFAULT_BODY_LIMIT", "Journal", "JournalRecord", "record_json"]
 
@@ -120,14 +121,13 @@ class Journal:
 
 def _record(entry: _Entry) -> JournalRecord:
     method, path, query_bytes, tenant, status, duration_ms, answered, body_size, body = entry
-    query = query_bytes.decode("latin-1")
     params: dict[str, tuple[str, ...]] = {}
-    for name, value in parse_qsl(query, keep_blank_values=True):
+    for name, value in query_pairs(query_bytes):
         params[name] = (*params.get(name, ()), value)
     return JournalRecord(
         method=method,
         path=path,
-        query=query,
+        query=query_bytes.decode("latin-1"),
         params=MappingProxyType(params),
         tenant=None if tenant is None else tenant.decode("latin-1"),
         status=status,
