@@ -39,3 +39,13 @@ def test_its_layers_are_the_checked_ones(container: str, heading: str) -> None:
     rows = [" | ".join(re.findall(r"`(\w+)/`", cell)) for cell in table if "top:" not in cell]
     named = [layer for layer in layers["layers"] if "." not in layer and layer != "violations"]
     assert rows == named
+
+
+def test_each_everyday_question_is_answered_by_one_file() -> None:
+    questions = re.findall(
+        r"^\d+\. \*\*(.+?)\*\* (.+?)(?=^\d+\. |\Z)", _section("Eight everyday questions, one place each"), re.M | re.S
+    )
+    assert len(questions) == 8
+    for question, answer in questions:
+        first = re.search(r"`([\w/]+\.py)`", answer)
+        assert first is not None and (ROOT / first[1]).is_file(), question
