@@ -21,7 +21,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from mockserver import Settings, create_app, served_state
+from mockserver import Settings, create_app
 from mockserver.domain.ordering import SortKey
 from mockserver.domain.paths import customer_id_in, is_api_path, is_customers_path
 from mockserver.domain.query import ListQuery
@@ -51,9 +51,11 @@ def without_dispatch(app: Starlette) -> Starlette:
 class Pair:
     """Two clients of one configuration, the reads dispatched by the edge and the reads routed by Starlette."""
 
-    def __init__(self, settings: Settings, raise_server_exceptions: bool = True) -> None:
-        self.fast = TestClient(create_app(settings), raise_server_exceptions=raise_server_exceptions)
-        self.full = TestClient(without_dispatch(create_app(settings)), raise_server_exceptions=raise_server_exceptions)
+    def __init__(self, settings: Settings, raise_server_exceptions: bool = True, **seams: Any) -> None:
+        self.fast = TestClient(create_app(settings, **seams), raise_server_exceptions=raise_server_exceptions)
+        self.full = TestClient(
+            without_dispatch(create_app(settings, **seams)), raise_server_exceptions=raise_server_exceptions
+        )
 
     def same(self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
         fast = self.fast.request(method, url, headers=headers, **kwargs)
@@ -165,23 +167,19 @@ class FailingStore(OverlaidStore):
         raise RuntimeError("a bug")
 
 
-def failing(pair: Pair) -> Pair:
-    """`pair` with every tenant store failing to page, as a bug would: each served state makes its stores anew."""
-    for client in (pair.fast, pair.full):
-        app: Any = client.app
-        served_state(app).overlay = FailingStore
-        served_state(app).reset()
-    return pair
+def failing(raise_server_exceptions: bool = True) -> Pair:
+    """A pair whose every tenant store fails to page, as a bug would (`create_app`'s `overlay` seam)."""
+    return Pair(settings(), raise_server_exceptions, overlay=FailingStore)
 
 
 @pytest.mark.parametrize("origin", [None, APP])
 def test_a_bug_is_a_500_in_the_envelope_and_raised_alike(origin: str | None) -> None:
-    raising = failing(Pair(settings()))
+    raising = failing()
     for client in (raising.fast, raising.full):
         with pytest.raises(RuntimeError, match="a bug"):
             client.get("/v1/customers", headers=HEADERS)
     headers = {**HEADERS, **({"Origin": origin} if origin else {})}
-    answer = failing(Pair(settings(), raise_server_exceptions=False)).same("GET", "/v1/customers", headers)
+    answer = failing(raise_server_exceptions=False).same("GET", "/v1/customers", headers)
     assert answer.status_code == 500 and answer.json()["error"]["code"] == "INTERNAL_ERROR"
     assert "access-control-allow-origin" not in answer.headers
 
