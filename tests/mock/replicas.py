@@ -28,8 +28,9 @@ def call(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Resp
 
 
 def served_again(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    """The first answer that is not a 503, within 10 s: a replica recovers by itself."""
-    deadline = time.monotonic() + 10
+    """The first answer that is not a 503: a replica recovers by itself. The minute only stops a hang;
+    a busy machine may take seconds to reconnect, and how fast is not what these tests prove."""
+    deadline = time.monotonic() + 60
     while (answer := call(mock, method, path, **kwargs)).status_code == 503:
         assert time.monotonic() < deadline, answer.text
         time.sleep(0.1)
