@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import running_mock
 from tests.kit.runs import SECRET, WALKED_BUDGET, kit
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu=70)
 
 
 def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from tests.reference.database import create_tables, load
 from tests.reference.dataset import export
 from tests.reference.postgres_store import PostgresStore
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu=65)
 
 TENANTS: Final = ("acme", "globex")
 SCHEMAS: Final = {
