@@ -48,9 +48,21 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * (os.cpu_count() or 1)
 
 
+# The CPU seconds (its processes' included) a file marked `slow` without `cpu=` is taken to spend.
+SLOW_CPU = 60
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files marked `slow` first (in their order), so xdist's workers do not end on one while the others idle."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """Files marked `slow` first, the costliest (`slow(cpu=...)`) first, so xdist's workers do not end
+    on one while the others idle: with `--dist loadfile` a file runs on one worker, in the order given here."""
+    items.sort(key=_schedule)
+
+
+def _schedule(item: pytest.Item) -> tuple[bool, float]:
+    marker = item.get_closest_marker("slow")
+    if marker is None:
+        return True, 0.0
+    return False, -float(marker.kwargs.get("cpu", SLOW_CPU))
 
 
 @pytest.fixture(scope="session")

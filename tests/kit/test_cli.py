@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import running_mock
-from tests.kit.runs import SECRET, kit
+from tests.kit.runs import SECRET, WALKED_BUDGET, kit
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu=70)
 
 
 def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path:
     with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
         result = kit(
             "--base-url", mock.base_url, "--tenant", "acme", "--other-tenant", "globex", "--junitxml", str(report),
-            cwd=tmp_path,
+            "--max-requests", str(WALKED_BUDGET), cwd=tmp_path,
         )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
@@ -33,7 +33,7 @@ def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path:
 def test_every_property_is_checked_within_small_budgets_against_a_mock_started_by_hand() -> None:
     properties = {"test_schema_conformance", "test_tenant_isolation", "test_pagination_under_change", "test_direction"}
     with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
-        for budget in ("300", "600", "2000"):
+        for budget in ("300", str(WALKED_BUDGET)):
             result = kit("--base-url", mock.base_url, "--tenant", "acme", "--other-tenant", "globex",
                          "--max-requests", budget)  # fmt: skip
             assert result.returncode == 0, result.stdout[-3000:]
@@ -83,7 +83,7 @@ def test_the_rate_spaces_requests() -> None:
 def test_the_tie_breaker_rule_is_overridden_without_editing_code() -> None:
     # The mock breaks ties in the sort's direction; told that a real deployment always breaks them
     # ascending, the kit must find the mock's descending ties out of order.
-    result = kit("--tie-breaker-direction", "ascending", "-k", "test_order")
+    result = kit("--tie-breaker-direction", "ascending", "-k", "test_order", "--max-requests", "100")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_order: customers are out of order" in result.stdout
 
@@ -101,7 +101,7 @@ def test_a_collation_this_machine_cannot_compute_is_a_usage_error() -> None:
 def test_a_wrong_collation_fails_only_test_order_which_names_the_right_one() -> None:
     # The mock sorts by code point; told it is glibc's en_US, only the order itself is wrong:
     # the other properties compare the server's own traversals.
-    result = kit("--string-collation", "libc:en_US.UTF-8", "-k", ORDER_PROPERTIES)
+    result = kit("--string-collation", "libc:en_US.UTF-8", "-k", ORDER_PROPERTIES, "--max-requests", "300")
     assert result.returncode == 1, result.stdout[-3000:]
     assert "FAILED test_order: customers are out of order" in result.stdout
     assert result.stdout.count("FAILED test_") == 1, result.stdout[-3000:]
@@ -110,13 +110,16 @@ def test_a_wrong_collation_fails_only_test_order_which_names_the_right_one() -> 
 
 
 def test_any_collation_accepts_the_mocks_consistent_order() -> None:
-    result = kit("--string-collation", "any", "-k", ORDER_PROPERTIES)
+    result = kit("--string-collation", "any", "-k", ORDER_PROPERTIES, "--max-requests", "300")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "every property checked holds" in result.stdout
 
 
 def test_a_thorough_run_keeps_the_key_out_of_its_example_database(tmp_path: Path) -> None:
-    result = kit("--profile", "thorough", "-k", "test_email_lookup or test_cursor_robustness", cwd=tmp_path)
+    result = kit(
+        "--profile", "thorough", "-k", "test_email_lookup or test_cursor_robustness", "--max-requests", "300",
+        cwd=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:]
     stored = [path for path in (tmp_path / ".hypothesis").rglob("*") if path.is_file()]
     assert stored, "the thorough profile keeps an example database"

@@ -18,10 +18,13 @@ from tests.docs import pages
 from tests.helpers import free_port, running_mock
 from tests.kit.runs import ROOT, kit
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu=35)
 
-# A mock that repeats a customer across pages, and the two properties that show it or not.
-BROKEN = "--app tests.kit.variants:duplicate_at_page_boundaries -k 'test_traversal or test_page_shape'"
+# A mock that repeats a customer across pages, and the two properties that show it or not, within the
+# smallest budget the kit documents: the first traversal across a page boundary shows the duplicate.
+BROKEN = (
+    "--app tests.kit.variants:duplicate_at_page_boundaries -k 'test_traversal or test_page_shape' --max-requests 300"
+)
 
 
 def _adoption_commands() -> list[str]:
@@ -129,7 +132,7 @@ def test_a_one_letter_keys_curl_lines_reproduce_the_requests() -> None:
     with running_mock("--api-key", "k", "--log-level", "warning") as mock:
         result = kit(
             "--base-url", mock.base_url, "--tenant", "acme", "--tie-breaker-direction", "ascending",
-            "-k", "test_order", key="k",
+            "-k", "test_order", "--max-requests", "100", key="k",
         )  # fmt: skip
         assert result.returncode == 1, result.stdout[-3000:]
         lines = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("curl ")]

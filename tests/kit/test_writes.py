@@ -12,13 +12,18 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.run.plan import PLANS
+from contract_tests.run.plan import DEFAULT_BUDGET, PLANS
 from tests.helpers import running_mock
 from tests.kit.runs import SECRET, kit
 from tests.kit.shares import share_arguments
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu=30)
 PROPERTY = "test_pagination_under_change"
+
+
+def default_share() -> list[str]:
+    """What a whole run at the default budget gives the property (run alone, it would get the whole budget)."""
+    return share_arguments(PROPERTY, DEFAULT_BUDGET)
 
 
 def everything(base_url: str) -> list[dict[str, Any]]:
@@ -37,7 +42,8 @@ def everything(base_url: str) -> list[dict[str, Any]]:
 def test_writes_go_through_update_customer_and_are_put_back() -> None:
     with running_mock("--api-key", SECRET, "--no-control") as mock:
         before = everything(mock.base_url)
-        result = kit("--base-url", mock.base_url, "--tenant", "acme", "--allow-writes", "-k", PROPERTY, "-rA")
+        result = kit("--base-url", mock.base_url, "--tenant", "acme", "--allow-writes", "-k", PROPERTY, "-rA",
+                     *default_share())  # fmt: skip
         after = everything(mock.base_url)
         log = mock.log_so_far()
     assert result.returncode == 0, result.stdout[-3000:]
@@ -61,14 +67,16 @@ def test_offset_cursors_are_caught_only_with_writes() -> None:
     read_only = kit("--app", variant, "-k", PROPERTY)
     assert read_only.returncode == 0, read_only.stdout[-3000:]
     assert "1 skipped" in read_only.stdout
-    writing = kit("--app", variant, "--allow-writes", "-k", PROPERTY)
+    writing = kit("--app", variant, "--allow-writes", "-k", PROPERTY, *default_share())
     assert writing.returncode == 1, writing.stdout[-3000:]
     assert f"FAILED {PROPERTY}: " in writing.stdout
     assert "curl -X PATCH" in writing.stdout
 
 
 def test_a_change_that_cannot_be_put_back_is_listed() -> None:
-    result = kit("--app", "tests.kit.faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY)
+    result = kit(
+        "--app", "tests.kit.faults:changes_each_customer_once", "--allow-writes", "-k", PROPERTY, *default_share()
+    )
     assert "NOT RESTORED cus_" in result.stdout, result.stdout[-3000:]
     assert "answered 403" in result.stdout
 

@@ -23,6 +23,7 @@ from tests.docs.pages import section
 from tests.helpers import running_mock
 from tests.mock.stateful_events import Follow, follows
 
+pytestmark = pytest.mark.slow(cpu=40)
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = {
     "valid credentials": {},
