@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -338,6 +339,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     if settings.simulation.active:
         logging.getLogger("flexportal_mock.simulation").warning("simulating %s", settings.simulation.describe())
+    # uvicorn stops on SIGINT whatever this process inherited, then raises it again for the handler
+    # it found. Started with SIGINT ignored (a script's background job), that did nothing and an
+    # interrupted server ended with 0: Ctrl-C ends with 130 however the mock was started.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if args.workers > 1:
             Multiprocess(config, sockets=[sock]).run()

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -135,10 +135,15 @@ def _collect(stream: IO[str], lines: list[str]) -> None:
 
 
 @contextmanager
-def running_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[RunningMock]:
-    """Start the mock on a free port, wait for its banner, and stop it (SIGTERM) afterwards."""
+def running_mock(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60, launcher: Sequence[str] = ()
+) -> Iterator[RunningMock]:
+    """Start the mock on a free port, wait for its banner, and stop it (SIGTERM) afterwards.
+
+    `launcher` goes before the command line: a shell that sets up the process first, say.
+    """
     process = subprocess.Popen(
-        mock_command("--port", "0", *args),
+        [*launcher, *mock_command("--port", "0", *args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -130,8 +130,13 @@ def test_stops_cleanly_on_sigterm() -> None:
     assert "Finished server process" in mock.log and "Traceback" not in mock.log
 
 
-def test_stops_cleanly_on_ctrl_c() -> None:
-    with running_mock("--customers", "5") as mock:
+# Started from a terminal, or as a script's background job, which inherits SIGINT ignored.
+LAUNCHERS = {"as is": (), "with SIGINT ignored": ("sh", "-c", 'trap "" INT; exec "$@"', "sh")}
+
+
+@pytest.mark.parametrize("launcher", sorted(LAUNCHERS))
+def test_stops_cleanly_on_ctrl_c(launcher: str) -> None:
+    with running_mock("--customers", "5", launcher=LAUNCHERS[launcher]) as mock:
         assert httpx.get(f"{mock.base_url}/healthz").status_code == 200
         mock.send_signal(signal.SIGINT)
         exit_code = mock.wait_for_exit()
