@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -50,20 +50,22 @@ def create_app(
     *,
     codec: CursorCodec | None = None,
     overlay: Callable[[TenantStore], OverlaidStore] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> Starlette:
     """A mock server holding the dataset `settings` describe (the defaults when None).
 
-    Two seams serve tests and variants of the mock: `codec` mints and reads the cursors (by
+    Three seams serve tests and variants of the mock: `codec` mints and reads the cursors (by
     default a `CursorCodec` of `settings.cursor_secret`), and `overlay` makes the store each
     tenant is served from out of its seeded one (by default `OverlaidStore`, which lays the
-    writes over it); a subclass of either is how a deliberately broken mock is built.
+    writes over it); a subclass of either is how a deliberately broken mock is built. `sleep`
+    waits out a simulated delay (seconds), so that a test can watch the waits instead of a clock.
 
     Raises ValueError when the simulation asks for what the contract does not document.
     """
     settings = settings or Settings()
     spec = spec_bytes()
     contract = load_spec(spec)
-    simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed)
+    simulator = Simulator(settings.simulation, documented_statuses(contract), settings.seed, sleep=sleep)
     stores = LiveStores(build_stores(settings))
     state = ServerState(stores, open_change_log(settings.state, settings.state_wait), overlay or OverlaidStore)
     edits = CustomerEdits(contract)

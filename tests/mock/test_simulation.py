@@ -129,19 +129,30 @@ def test_latency_in_a_range_varies_within_it() -> None:
 
 
 def test_latency_does_not_block_other_requests() -> None:
-    """Ten requests delayed 400 ms each, sent at once, take about 400 ms in all, not four seconds."""
-    app = create_app(Settings(customers=10, tenants=("acme",)))
+    """Ten requests delayed at once are all in their delay together: none waits for another to end.
+
+    Each delay ends only once all ten have begun theirs; served one after the other, the first
+    would wait for the others forever (the minute only stops that hang).
+    """
+    delays: list[float] = []
+    everyone_waits = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        if len(delays) == 10:
+            everyone_waits.set()
+        await asyncio.wait_for(everyone_waits.wait(), timeout=60)
+
+    app = create_app(Settings(customers=10, tenants=("acme",)), sleep=sleep)
     headers = {**HEADERS, "Prefer": "latency=400"}
 
-    async def send_all() -> tuple[list[httpx.Response], float]:
+    async def send_all() -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mock") as client:
-            started = time.perf_counter()
-            responses = await asyncio.gather(*(client.get("/v1/customers", headers=headers) for _ in range(10)))
-            return responses, time.perf_counter() - started
+            return await asyncio.gather(*(client.get("/v1/customers", headers=headers) for _ in range(10)))
 
-    responses, elapsed = asyncio.run(send_all())
+    responses = asyncio.run(send_all())
     assert {response.status_code for response in responses} == {200}
-    assert 0.4 <= elapsed < 10 * 0.4, "one after the other, they would have taken ten delays"
+    assert delays == [0.4] * 10
 
 
 # --- faults
