@@ -84,30 +84,31 @@ class Recipe(ABC):
 
 
 @dataclass(frozen=True, slots=True)
-class Timestamp(Recipe):
-    """An instant drawn in milliseconds; its value in microseconds since the epoch, as `SortField.value` reads one."""
+class OneDraw(Recipe):
+    """A recipe that reads one draw, `draw`."""
 
-    kind: ClassVar[SortKind] = "timestamp"
     draw: str
 
     @property
     def draws(self) -> tuple[str, ...]:
         return (self.draw,)
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp(OneDraw):
+    """An instant drawn in milliseconds; its value in microseconds since the epoch, as `SortField.value` reads one."""
+
+    kind: ClassVar[SortKind] = "timestamp"
 
     def column(self, drawn: Drawn) -> SortColumn:
         return SortColumn(drawn.packed(self.draw, "q", 1000), drawn.numbers[self.draw])  # ms order as µs do
 
 
 @dataclass(frozen=True, slots=True)
-class Cents(Recipe):
+class Cents(OneDraw):
     """An amount drawn in cents, listed in the currency's units."""
 
     kind: ClassVar[SortKind] = "number"
-    draw: str
-
-    @property
-    def draws(self) -> tuple[str, ...]:
-        return (self.draw,)
 
     def column(self, drawn: Drawn) -> SortColumn:
         cents = drawn.numbers[self.draw]
@@ -115,31 +116,21 @@ class Cents(Recipe):
 
 
 @dataclass(frozen=True, slots=True)
-class Count(Recipe):
+class Count(OneDraw):
     """A small count (0–255), listed as drawn."""
 
     kind: ClassVar[SortKind] = "number"
-    draw: str
-
-    @property
-    def draws(self) -> tuple[str, ...]:
-        return (self.draw,)
 
     def column(self, drawn: Drawn) -> SortColumn:
         return SortColumn(drawn.packed(self.draw, "B"), drawn.numbers[self.draw])
 
 
 @dataclass(frozen=True, slots=True)
-class Pooled(Recipe):
+class Pooled(OneDraw):
     """A string drawn as a code into every locale's pool laid end to end, as `pool` reads a locale's."""
 
     kind: ClassVar[SortKind] = "string"
-    draw: str
     pool: Callable[[LocalePool], Sequence[str]]
-
-    @property
-    def draws(self) -> tuple[str, ...]:
-        return (self.draw,)
 
     def column(self, drawn: Drawn) -> SortColumn:
         values = [value for locale in drawn.pools.locales for value in self.pool(locale)]
