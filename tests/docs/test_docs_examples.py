@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.docs.pages import EXAMPLE_BASE, ROOT, blocks, lines, read, section
-from tests.helpers import RunningMock, headers, running_mock
+from tests.helpers import RunningMock, headers, missing_here, running_mock
 
 HEADERS = headers("demo-key")
 
@@ -39,7 +39,7 @@ def curl_commands(text: str) -> list[str]:
 def run_curl(command: str, mock: RunningMock) -> str:
     """What `command` writes, run by bash against `mock`; it must succeed and get a 2xx."""
     if shutil.which("curl") is None:
-        pytest.skip("curl is not installed (apt-get install curl)")
+        missing_here("curl is not installed (apt-get install curl)")
     done = subprocess.run(
         ["bash", "-c", command.replace(EXAMPLE_BASE, mock.base_url) + " --fail-with-body --silent --show-error"],
         capture_output=True,

@@ -38,6 +38,14 @@ class KitRun:
     output: str
     junit: str
 
+    def assert_passed(self) -> None:
+        """Every property held, none was cut short of its enumeration, and the key was never shown."""
+        assert self.returncode == 0, self.output[-3000:]
+        assert self.failed_tests() == set()
+        assert "every property checked holds" in self.output
+        assert "left out" not in self.output, self.output[-3000:]  # every enumeration walked
+        assert SECRET not in self.output and SECRET not in self.junit
+
     def failed_tests(self) -> set[str]:
         cases = ET.fromstring(self.junit).iter("testcase")
         return {

@@ -7,15 +7,15 @@ installs them.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.helpers import missing_here
 
 # As root, in a sandbox without a network, Chromium needs these to start and to keep quiet.
 CHROMIUM_FLAGS = (
@@ -39,10 +39,7 @@ def chromium_paths() -> tuple[str, str]:
     driver = shutil.which("chromedriver")
     if browser and driver:
         return browser, driver
-    reason = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; .ci/run should have installed them")
-    pytest.skip(reason)
+    missing_here("Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
 
 
 @contextmanager

@@ -24,7 +24,7 @@ import pytest
 from mockserver.cli import build_parser, settings_from
 from mockserver.settings import Settings
 from tests.docs.pages import ROOT, blocks, section
-from tests.helpers import RunningMock, free_port, mock_command, running_mock
+from tests.helpers import RunningMock, free_port, missing_here, mock_command, running_mock
 from tests.mock.replicas import HEADERS, call, replica_args
 from tests.postgres import Cluster
 
@@ -145,7 +145,7 @@ def test_killing_a_replica_mid_load_loses_no_acknowledged_write(database: str) -
 def test_the_readmes_several_hosts_commands_run_as_written(database: str) -> None:
     """The section's shell block, on free ports instead of 8001 and 8002 and with this interpreter's entry point."""
     if shutil.which("curl") is None:
-        pytest.skip("curl is not installed (apt-get install curl)")
+        missing_here("curl is not installed (apt-get install curl)")
     (script,) = blocks(section("docs/hosts.md", "Several hosts"), "sh")
     for port in ("8001", "8002"):
         script = script.replace(port, str(free_port()))

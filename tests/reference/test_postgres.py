@@ -27,6 +27,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from contract_tests.run.target import serve_in_thread
+from tests.helpers import missing_here
 from tests.kit.runs import SECRET, KitRun, run_kit
 from tests.postgres import Cluster, private_cluster, unavailable
 from tests.reference import Deployment, create_app
@@ -51,7 +52,7 @@ ORDER_PROPERTIES: Final = "test_order or test_limit_invariance or test_partition
 # A correct run proves no false alarm once every property has walked its whole enumeration (every
 # sort order, filter value and pair): the smallest budgets at which it does, with some room, for
 # every property with writes (at 600, test_direction's last sort order is left out), all but
-# Schemathesis', the four that compare orders, and test_order alone. `_passed` holds each correct
+# Schemathesis', the four that compare orders, and test_order alone. `KitRun.assert_passed` holds each correct
 # run to it (the summary names what a budget left out).
 ALL_WALKED: Final = 700
 WITHOUT_CONFORMANCE_WALKED: Final = 600
@@ -201,22 +202,14 @@ def _failure(run: KitRun, name: str) -> str:
     raise AssertionError(f"{name} did not fail")
 
 
-def _passed(run: KitRun) -> None:
-    assert run.returncode == 0, run.output[-3000:]
-    assert run.failed_tests() == set()
-    assert "every property checked holds" in run.output
-    assert "left out" not in run.output, run.output[-3000:]  # every enumeration walked
-    assert SECRET not in run.output and SECRET not in run.junit
-
-
 @pytest.mark.parametrize("collation", sorted(CORRECT))
 def test_a_correct_deployment_passes_given_its_collation(runs: dict[str, Future[KitRun]], collation: str) -> None:
-    _passed(runs[f"correct {collation}"].result())
+    runs[f"correct {collation}"].result().assert_passed()
 
 
 @pytest.mark.parametrize("collation", sorted(ANY))
 def test_a_correct_deployment_passes_any_collation(runs: dict[str, Future[KitRun]], collation: str) -> None:
-    _passed(runs[f"any {collation}"].result())
+    runs[f"any {collation}"].result().assert_passed()
 
 
 def test_a_mismatching_collation_fails_test_order_and_names_the_one_that_fits(
@@ -233,7 +226,7 @@ def test_a_mismatching_collation_fails_test_order_and_names_the_one_that_fits(
 def test_names_and_ids_in_their_own_collations_pass_given_each(
     runs: dict[str, Future[KitRun]], collations: str
 ) -> None:
-    _passed(runs[f"split {collations}"].result())
+    runs[f"split {collations}"].result().assert_passed()
 
 
 def test_the_hint_names_the_names_collation_apart_from_the_ids(runs: dict[str, Future[KitRun]]) -> None:
@@ -251,7 +244,7 @@ def test_the_hint_names_the_names_collation_apart_from_the_ids(runs: dict[str, F
 def test_keyset_cursors_hold_under_writes(runs: dict[str, Future[KitRun]]) -> None:
     """The correct deployment passes the property that catches OFFSET cursors, through its own Update Customer."""
     run = runs["correct C"].result()
-    _passed(run)
+    run.assert_passed()
     assert "test_pagination_under_change" not in _skipped(run), run.output[-3000:]
 
 
@@ -270,7 +263,7 @@ def test_the_cluster_is_private_and_removed_at_the_end() -> None:
     """The fixture's cluster: owned by a non-root user, on loopback, password-protected, gone afterwards."""
     reason = unavailable()
     if reason is not None:
-        pytest.skip(reason)
+        missing_here(reason)
     with private_cluster() as cluster:
         with psycopg.connect(cluster.dsn()) as connection:
             row = connection.execute(
