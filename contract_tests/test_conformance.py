@@ -9,7 +9,10 @@ import schemathesis
 from contract_tests.run.conformance import check_case
 from contract_tests.run.kit import Kit
 
-schema = schemathesis.pytest.from_fixture("openapi_schema")
+# Only the reads: the kit sends nothing else to a production target, and building Schemathesis' cases
+# for Update Customer (its body's negative formats above all) cost half a small run for requests never sent.
+# The filter goes here: the pytest integration applies its own filters to the schema the fixture returns.
+schema = schemathesis.pytest.from_fixture("openapi_schema").include(method="GET")
 
 
 @schema.parametrize()
