@@ -27,7 +27,7 @@ from contract_tests.run.conformance import conformance_schema
 from contract_tests.run.findings import headline
 from contract_tests.run.gate import LEVELS, BaselineError, Gate, read_baseline
 from contract_tests.run.kit import Kit
-from contract_tests.run.options import PROFILES, add_options, option
+from contract_tests.run.options import PROFILES, add_options, ci_cache_folder, option
 from contract_tests.run.outputs import (
     Outputs,
     finish_reports,
@@ -92,11 +92,15 @@ def pytest_configure(config: pytest.Config) -> None:
         **PROFILES[profile],
     )
     hypothesis_settings.load_profile(f"flexportal-kit-{profile}")
-    if profile == "ci":
-        # Nothing of a ci run is kept: Hypothesis' other caches go to a folder removed at the end.
-        scratch = tempfile.mkdtemp(prefix="flexportal-kit-")
-        set_hypothesis_home_dir(scratch)
-        config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
+    if profile == "ci" and not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        # Nothing of a ci run's examples is kept, and nothing is written in the working folder: Hypothesis'
+        # caches go to the user's cache folder, or where there is none to a folder removed at the end.
+        home = ci_cache_folder()
+        if home is None:
+            scratch = tempfile.mkdtemp(prefix="flexportal-kit-")
+            config.add_cleanup(lambda: shutil.rmtree(scratch, ignore_errors=True))
+            home = Path(scratch)
+        set_hypothesis_home_dir(home)
     config.stash[RECORD_KEY] = RunRecord()
 
 

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,12 @@ SECRET = "kit-secret-do-not-print-3141"
 WALKED_BUDGET = 600
 
 
-def kit(*args: str, cwd: Path = ROOT, key: str | None = SECRET) -> subprocess.CompletedProcess[str]:
-    """One run of the kit with these arguments, its key (if any) in `FLEXPORTAL_API_KEY`."""
+def kit(
+    *args: str, cwd: Path = ROOT, key: str | None = SECRET, environ: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """One run of the kit with these arguments, its key (if any) in `FLEXPORTAL_API_KEY`, `environ` added."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("FLEXPORTAL_")}
+    env.update(environ or {})
     if key is not None:
         env["FLEXPORTAL_API_KEY"] = key
     command = [sys.executable, "-m", "contract_tests", *args]

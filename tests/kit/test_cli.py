@@ -25,20 +25,27 @@ def assert_every_property_checked(output: str, budget: str) -> None:
 
 
 def test_passes_against_a_mock_started_by_hand_without_showing_the_key(tmp_path: Path) -> None:
-    report = tmp_path / "kit.xml"
+    workdir, caches = tmp_path / "work", tmp_path / "caches"
+    workdir.mkdir()
+    report = workdir / "kit.xml"
     with running_mock("--api-key", SECRET, "--log-level", "warning") as mock:
         result = kit(
             "--base-url", mock.base_url, "--tenant", "acme", "--other-tenant", "globex", "--junitxml", str(report),
-            "--max-requests", str(WALKED_BUDGET), cwd=tmp_path,
+            "--max-requests", str(WALKED_BUDGET), cwd=workdir, environ={"XDG_CACHE_HOME": str(caches)},
         )  # fmt: skip
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert f"target: {mock.base_url}, tenant acme" in output
     assert_every_property_checked(output, str(WALKED_BUDGET))
     assert " skipped" not in output
-    written = [path for path in tmp_path.rglob("*") if path.is_file()]
-    assert written == [report]  # no example database or cache left behind by the ci profile
+    written = [path for path in workdir.rglob("*") if path.is_file()]
+    assert written == [report]  # nothing of the ci profile's in the working folder
     assert SECRET not in output and SECRET not in report.read_text()
+    # Hypothesis' caches, in the user's cache folder for the next run: derived tables, no example database, no key.
+    kept = [path for path in (caches / "flexportal-contract").rglob("*") if path.is_file()]
+    kinds = {path.relative_to(caches / "flexportal-contract" / "hypothesis").parts[0] for path in kept}
+    assert "unicode_data" in kinds and kinds <= {"unicode_data", "constants"}, kinds
+    assert all(SECRET.encode() not in path.read_bytes() for path in kept)
 
 
 def test_every_property_is_checked_within_the_smallest_budget_against_a_mock_started_by_hand() -> None:
