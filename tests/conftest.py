@@ -48,13 +48,10 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * (os.cpu_count() or 1)
 
 
-# The CPU seconds (its processes' included) a file marked `slow` without `cpu=` is taken to spend.
-SLOW_CPU = 60
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Files marked `slow` first, the costliest (`slow(cpu=...)`) first, so xdist's workers do not end
-    on one while the others idle: with `--dist loadfile` a file runs on one worker, in the order given here."""
+    """Files marked `slow(seconds=N)` first, the longest first, so that xdist's workers do not end on one
+    while the others idle: with `--dist loadfile --no-loadscope-reorder` a file runs on one worker and
+    files are handed out in the order given here."""
     items.sort(key=_schedule)
 
 
@@ -62,7 +59,9 @@ def _schedule(item: pytest.Item) -> tuple[bool, float]:
     marker = item.get_closest_marker("slow")
     if marker is None:
         return True, 0.0
-    return False, -float(marker.kwargs.get("cpu", SLOW_CPU))
+    if "seconds" not in marker.kwargs:
+        raise pytest.UsageError(f"{item.nodeid}: the slow mark takes the file's seconds, as slow(seconds=N)")
+    return False, -float(marker.kwargs["seconds"])
 
 
 @pytest.fixture(scope="session")

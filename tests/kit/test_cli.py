@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import running_mock
 from tests.kit.runs import SECRET, WALKED_BUDGET, kit
 
-pytestmark = pytest.mark.slow(cpu=70)
+pytestmark = pytest.mark.slow(seconds=60)
 
 
 def assert_every_property_checked(output: str, budget: str) -> None:

@@ -19,7 +19,7 @@ from contract_tests.spec.coverage import sort_pairs
 from tests.kit.coverage_variants import BROKEN_PAIR, BROKEN_SORT
 from tests.kit.runs import KitRun, run_kit
 
-pytestmark = pytest.mark.slow(cpu=35)
+pytestmark = pytest.mark.slow(seconds=25)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT = contract_from_spec(load_spec(ROOT / "openapi.yaml"))

@@ -18,7 +18,7 @@ from tests.docs import pages
 from tests.helpers import free_port, running_mock
 from tests.kit.runs import ROOT, kit
 
-pytestmark = pytest.mark.slow(cpu=35)
+pytestmark = pytest.mark.slow(seconds=45)
 
 # A mock that repeats a customer across pages, and the two properties that show it or not, within the
 # smallest budget the kit documents: the first traversal across a page boundary shows the duplicate.

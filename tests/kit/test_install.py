@@ -23,7 +23,7 @@ from tests.docs import pages
 from tests.helpers import running_mock
 from tests.kit.runs import ROOT
 
-pytestmark = pytest.mark.slow(cpu=60)
+pytestmark = pytest.mark.slow(seconds=50)
 
 KEY = "ci-key"
 COPIED_NOT = shutil.ignore_patterns(

@@ -14,6 +14,8 @@ from mockserver import __version__
 from mockserver.server.sockets import listen
 from tests.helpers import HEADERS, mock_command, running_mock
 
+pytestmark = pytest.mark.slow(seconds=40)
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(mock_command(*args), capture_output=True, text=True, timeout=120)

@@ -25,7 +25,7 @@ from tests.helpers import RunningMock, mock_command, running_mock
 from tests.kit.runs import SECRET, WALKED_BUDGET, kit
 from tests.mock.recorded_names import full_names
 
-pytestmark = pytest.mark.slow(cpu=27)
+pytestmark = pytest.mark.slow(seconds=25)
 
 SEED, CUSTOMERS, TENANTS = 5, 150, ("acme", "globex")
 ANONYMISE_KEY = "a recording key, the same each time"

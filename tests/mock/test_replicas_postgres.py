@@ -28,7 +28,7 @@ from tests.helpers import RunningMock, free_port, missing_here, mock_command, ru
 from tests.mock.replicas import HEADERS, call, replica_args
 from tests.postgres import Cluster
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(seconds=25)
 
 
 def test_a_write_through_one_replica_is_served_by_the_other_at_once(replicas: tuple[RunningMock, RunningMock]) -> None:

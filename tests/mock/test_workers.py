@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers import headers, mock_command, running_mock
 
+pytestmark = pytest.mark.slow(seconds=28)
+
 KEY = "workers-key"
 HEADERS = headers(KEY)
 ARGS = ("--workers", "2", "--customers", "150", "--api-key", KEY, "--log-level", "warning")

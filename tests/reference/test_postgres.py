@@ -35,7 +35,7 @@ from tests.reference.database import create_tables, load
 from tests.reference.dataset import export
 from tests.reference.postgres_store import PostgresStore
 
-pytestmark = pytest.mark.slow(cpu=65)
+pytestmark = pytest.mark.slow(seconds=85)
 
 TENANTS: Final = ("acme", "globex")
 SCHEMAS: Final = {
