@@ -108,8 +108,9 @@ def load_spec(path: Path) -> dict[str, Any]:
 
 
 def parse_spec(data: bytes) -> dict[str, Any]:
-    """An OpenAPI document from its YAML (or JSON) bytes."""
-    spec = yaml.safe_load(data)
+    """An OpenAPI document from its YAML (or JSON) bytes, read by libyaml where PyYAML was built with it
+    (ten times faster than its Python reader, which every run would otherwise pay at start)."""
+    spec = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(spec, dict):
         raise SpecError("the spec is not a YAML mapping")
     return spec

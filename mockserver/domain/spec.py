@@ -16,8 +16,8 @@ def spec_bytes() -> bytes:
 
 
 def load_spec(data: bytes | None = None) -> dict[str, Any]:
-    """The contract parsed into plain data."""
-    spec = yaml.safe_load(spec_bytes() if data is None else data)
+    """The contract parsed into plain data, by libyaml where PyYAML was built with it (ten times faster)."""
+    spec = yaml.load(spec_bytes() if data is None else data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(spec, dict):
         raise ValueError("openapi.yaml does not hold a mapping")
     return spec
