@@ -19,7 +19,7 @@ from tests.kit.runs import SECRET, WALKED_BUDGET, KitRun, run_kit
 from tests.kit.shares import share_arguments
 from tests.kit.variants import CAUGHT_BY
 
-pytestmark = pytest.mark.slow(seconds=80)
+pytestmark = pytest.mark.slow(seconds=75)
 # Variants whose failure class is named, and the class each shows.
 FAILURE_CLASSES = {
     "unsigned_query_string_cursors": "cursor-readable-unsigned",

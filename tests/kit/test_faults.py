@@ -22,7 +22,7 @@ from contract_tests.run.plan import PREFLIGHT
 from tests.helpers import free_port, running_mock
 from tests.kit.runs import SECRET, kit
 
-pytestmark = pytest.mark.slow(seconds=90)
+pytestmark = pytest.mark.slow(seconds=110)
 
 
 def test_transient_gateway_errors_are_retried_and_the_run_passes() -> None:

@@ -23,7 +23,7 @@ from tests.docs import pages
 from tests.helpers import running_mock
 from tests.kit.runs import ROOT
 
-pytestmark = pytest.mark.slow(seconds=50)
+pytestmark = pytest.mark.slow(seconds=100)
 
 KEY = "ci-key"
 COPIED_NOT = shutil.ignore_patterns(

@@ -17,7 +17,7 @@ from tests.helpers import running_mock
 from tests.kit.runs import SECRET, kit
 from tests.kit.shares import share_arguments
 
-pytestmark = pytest.mark.slow(seconds=35)
+pytestmark = pytest.mark.slow(seconds=40)
 PROPERTY = "test_pagination_under_change"
 
 

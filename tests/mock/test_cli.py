@@ -14,7 +14,7 @@ from mockserver import __version__
 from mockserver.server.sockets import listen
 from tests.helpers import HEADERS, mock_command, running_mock
 
-pytestmark = pytest.mark.slow(seconds=40)
+pytestmark = pytest.mark.slow(seconds=35)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,7 @@ from tests.helpers import RunningMock
 from tests.mock.replicas import HEADERS, call, replica_backends, served_again
 from tests.postgres import Cluster
 
-pytestmark = pytest.mark.slow(seconds=50)
+pytestmark = pytest.mark.slow(seconds=55)
 CLIENT_TIMEOUT = 20 * pgchangelog.ANSWER_SECONDS  # a guard far past any bound of the replica's own
 UNANSWERED = f"did not answer within {pgchangelog.ANSWER_SECONDS:g} s"
 

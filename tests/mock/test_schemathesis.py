@@ -23,7 +23,7 @@ from tests.docs.pages import section
 from tests.helpers import running_mock
 from tests.mock.stateful_events import Follow, follows
 
-pytestmark = pytest.mark.slow(seconds=70)
+pytestmark = pytest.mark.slow(seconds=95)
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = {
     "valid credentials": {},

@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import headers, mock_command, running_mock
 
-pytestmark = pytest.mark.slow(seconds=28)
+pytestmark = pytest.mark.slow(seconds=30)
 
 KEY = "workers-key"
 HEADERS = headers(KEY)

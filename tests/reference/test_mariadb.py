@@ -33,7 +33,7 @@ from tests.reference import Deployment, create_app
 from tests.reference.dataset import export
 from tests.reference.mariadb_store import MariaDBStore, create_tables, load
 
-pytestmark = pytest.mark.slow(seconds=65)
+pytestmark = pytest.mark.slow(seconds=50)
 
 TENANTS: Final = ("acme", "globex")
 COLLATIONS: Final = ("utf8mb4_bin", "utf8mb4_general_ci", "utf8mb4_unicode_ci", "utf8mb4_uca1400_ai_ci")
