@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 __all__ = ["ADMIN_AREAS", "LOCALES", "LocalePool", "NAMES", "PLACES", "Pools", "STAFF", "USER_NAMES", "build_pools"]
@@ -61,8 +62,12 @@ class Pools:
     staff: tuple[str, ...]
 
 
+@lru_cache(maxsize=8)
 def build_pools(seed: int) -> Pools:
-    """Fill the pools from Faker, seeded so that one seed always gives the same pools."""
+    """Fill the pools from Faker, seeded so that one seed always gives the same pools.
+
+    They are immutable, so a process that builds several datasets of one seed (an app per test, a
+    reset, each tenant) fills them once: Faker's locales cost more than the draws."""
     from faker import Faker  # imported here: serving a fixture file never pays for Faker
 
     locales = []
