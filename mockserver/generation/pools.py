@@ -66,8 +66,8 @@ class Pools:
 def build_pools(seed: int) -> Pools:
     """Fill the pools from Faker, seeded so that one seed always gives the same pools.
 
-    They are immutable, so a process that builds several datasets of one seed (an app per test, a
-    reset, each tenant) fills them once: Faker's locales cost more than the draws."""
+    They are immutable, so a process that builds several datasets of one seed (an app per test, say)
+    fills them once: loading Faker's locales costs more than the draws."""
     from faker import Faker  # imported here: serving a fixture file never pays for Faker
 
     locales = []
